@@ -1,0 +1,63 @@
+# Agora: `make run` serves the site, `make test` runs the whole suite. Both start from a bare clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# pyenv (and most systems) provide python3.12; PYTHON overrides.
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: help run test lint check-python serve-setup lock clean
+
+help:
+	@echo "make run    install, migrate, load the seed and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   run the whole test suite (SQLite; DATABASE_URL selects PostgreSQL)"
+	@echo "make lint   ruff, manage.py check, makemigrations --check"
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
+	  echo "Agora needs Python 3.12 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)." >&2; \
+	  echo "Install Python 3.12 (for example 'pyenv install 3.12') or run: make PYTHON=/path/to/python3.12 ..." >&2; \
+	  exit 1; }
+
+# The venv is rebuilt when the lock changes; the stamp file records a complete install.
+$(BIN)/.installed: requirements-dev.lock | check-python
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	@touch $@
+
+$(VENV): $(BIN)/.installed
+
+serve-setup: $(BIN)/.installed
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_seed
+	$(MANAGE) collectstatic --no-input --verbosity 0
+
+run: serve-setup
+	@$(MANAGE) dev_logins --url http://127.0.0.1:$(PORT)
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m ruff format --check .
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+# Regenerates the pinned locks from pyproject.toml in throwaway venvs.
+lock: check-python
+	rm -rf /tmp/agora-lock && $(PYTHON) -m venv /tmp/agora-lock
+	/tmp/agora-lock/bin/pip install --quiet --upgrade pip
+	/tmp/agora-lock/bin/python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > /tmp/agora-lock/deps.txt
+	/tmp/agora-lock/bin/pip install --quiet -r /tmp/agora-lock/deps.txt
+	/tmp/agora-lock/bin/pip freeze > requirements.lock
+	/tmp/agora-lock/bin/pip install --quiet --group dev
+	/tmp/agora-lock/bin/pip freeze > requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

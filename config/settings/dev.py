@@ -1,0 +1,10 @@
+"""Local development: DEBUG on unless the environment says otherwise, a throwaway secret key."""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("SECRET_KEY", "dev-only-insecure-key-never-used-in-production")
+
+from .base import *  # noqa: E402, F403
+
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

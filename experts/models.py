@@ -1,0 +1,156 @@
+"""Expert profiles. Commentaries reach an expert through the Byline reverse relation
+(``expert.bylines``), so this app never imports publications."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import ItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from taxonomy.models import Competence, Region
+
+PROFILE_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+
+class ExpertRegion(ItemBase):
+    tag = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="expert_items")
+    content_object = ParentalKey(
+        "experts.ExpertPage", on_delete=models.CASCADE, related_name="region_items"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_expert_region")
+        ]
+
+
+class ExpertCompetence(ItemBase):
+    tag = models.ForeignKey(Competence, on_delete=models.CASCADE, related_name="expert_items")
+    content_object = ParentalKey(
+        "experts.ExpertPage", on_delete=models.CASCADE, related_name="competence_items"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="unique_expert_competence"
+            )
+        ]
+
+
+class ExpertIndexPage(Page):
+    intro = RichTextField(blank=True, features=PROFILE_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    # A string reference: the home page lives in publications, which imports this app.
+    parent_page_types = ["publications.HomePage"]
+    subpage_types = ["experts.ExpertPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("expert directory")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["experts"] = (
+            ExpertPage.objects.child_of(self)
+            .live()
+            .public()
+            .order_by("surname", "title")
+            .select_related("photo")
+            .prefetch_related("competences", "regions")
+        )
+        return context
+
+
+class ExpertPage(Page):
+    surname = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=_("Used for alphabetical order; taken from the last word of the name if empty."),
+    )
+    position = models.CharField(max_length=255, blank=True, help_text=_("e.g. President"))
+    location = models.CharField(max_length=255, blank=True, help_text=_("e.g. Moscow, Russia"))
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    field_of_expertise = RichTextField(blank=True, features=PROFILE_FEATURES)
+    work_experience = RichTextField(blank=True, features=PROFILE_FEATURES)
+    competences = ClusterTaggableManager(
+        through=ExpertCompetence, blank=True, related_name="experts"
+    )
+    regions = ClusterTaggableManager(through=ExpertRegion, blank=True, related_name="experts")
+
+    content_panels = [
+        FieldPanel("title", heading=_("Name")),
+        MultiFieldPanel(
+            [FieldPanel("surname"), FieldPanel("position"), FieldPanel("location")],
+            heading=_("Profile"),
+        ),
+        FieldPanel("photo"),
+        FieldPanel("competences"),
+        FieldPanel("regions"),
+        FieldPanel("field_of_expertise"),
+        FieldPanel("work_experience"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("position"),
+        index.SearchField("location"),
+        index.SearchField("field_of_expertise"),
+        index.SearchField("work_experience"),
+        index.RelatedFields("competences", [index.SearchField("name")]),
+        index.RelatedFields("regions", [index.SearchField("name")]),
+    ]
+    api_fields = [
+        APIField("surname"),
+        APIField("position"),
+        APIField("location"),
+        APIField("photo"),
+        APIField("field_of_expertise"),
+        APIField("work_experience"),
+        APIField("competences"),
+        APIField("regions"),
+    ]
+    parent_page_types = ["experts.ExpertIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("expert")
+
+    def save(self, *args, **kwargs):
+        if not self.surname and self.title:
+            self.surname = self.title.split()[-1]
+        return super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if not self.surname and self.title:
+            self.surname = self.title.split()[-1]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["commentary_bylines"] = self.commentary_bylines()
+        return context
+
+    def commentary_bylines(self):
+        """This expert's bylines on live, public commentaries, newest first, with co-authors."""
+        visible = Page.objects.live().public().values("pk")
+        return (
+            self.bylines.filter(commentary__in=visible)
+            .select_related("commentary")
+            .prefetch_related(
+                "commentary__bylines__expert", "commentary__regions", "commentary__competences"
+            )
+            .order_by("-commentary__date", "-commentary__first_published_at")
+        )

@@ -1,0 +1,21 @@
+from django.utils.functional import SimpleLazyObject
+
+from wagtail.models import Page
+
+
+def site_sections(request):
+    """URLs of the two top-level sections, looked up once per request and only when used."""
+
+    def lookup():
+        from experts.models import ExpertIndexPage
+
+        from .models import PublicationIndexPage
+
+        pages = Page.objects.live().type(PublicationIndexPage, ExpertIndexPage).specific()
+        urls = {"publications": "/publications/", "experts": "/experts/"}
+        for page in pages:
+            key = "experts" if isinstance(page, ExpertIndexPage) else "publications"
+            urls[key] = page.get_url(request) or urls[key]
+        return urls
+
+    return {"sections": SimpleLazyObject(lookup)}
