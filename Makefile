@@ -40,8 +40,10 @@ run: serve-setup
 	@$(MANAGE) dev_logins --url http://127.0.0.1:$(PORT)
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# pytest exits 5 when it collected no test: that is a failure, not a pass.
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest ran no test: failing" >&2; exit 1; fi; exit $$rc
 
 lint: $(BIN)/.installed
 	$(BIN)/python -m ruff check .

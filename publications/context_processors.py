@@ -11,10 +11,10 @@ def site_sections(request):
 
         from .models import PublicationIndexPage
 
-        pages = Page.objects.live().type(PublicationIndexPage, ExpertIndexPage).specific()
+        pages = Page.objects.live().type(PublicationIndexPage, ExpertIndexPage)
         urls = {"publications": "/publications/", "experts": "/experts/"}
         for page in pages:
-            key = "experts" if isinstance(page, ExpertIndexPage) else "publications"
+            key = "experts" if page.specific_class is ExpertIndexPage else "publications"
             urls[key] = page.get_url(request) or urls[key]
         return urls
 

@@ -7,4 +7,7 @@ os.environ.setdefault("SECRET_KEY", "dev-only-insecure-key-never-used-in-product
 
 from .base import *  # noqa: E402, F403
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
