@@ -1,11 +1,12 @@
 import io
 
-import pytest
 from django.core.management import call_command
 
+import pytest
+
+from experts.models import ExpertIndexPage
 from publications.management.commands.load_seed import ensure_site_tree
 from publications.models import PublicationIndexPage
-from experts.models import ExpertIndexPage
 
 SEED_COMMENTARY_URL = (
     "/publications/why-is-it-so-difficult-for-russia-and-japan-to-come-to-agreement/"

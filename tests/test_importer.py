@@ -4,10 +4,11 @@ import io
 import shutil
 from pathlib import Path
 
-import pytest
 from django.core.management import CommandError, call_command
 
 from wagtail.models import PageLogEntry, Revision
+
+import pytest
 
 from experts.models import ExpertPage
 from publications.models import Byline, CommentaryPage

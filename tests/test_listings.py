@@ -1,9 +1,10 @@
 """The publications listing and expert directory: filters, bad input, fixed query counts."""
 
-import pytest
-from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+import pytest
+from bs4 import BeautifulSoup
 
 from .factories.experts import ExpertPageFactory
 from .factories.publications import CommentaryPageFactory

@@ -1,12 +1,13 @@
 """Page type rules, admin creation, and every seed field on the rendered pages."""
 
-import pytest
-from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+import pytest
+from bs4 import BeautifulSoup
 
 from experts.models import ExpertIndexPage, ExpertPage
 from publications.models import CommentaryPage, HomePage, PublicationIndexPage

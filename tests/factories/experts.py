@@ -1,6 +1,7 @@
+from django.utils.text import slugify
+
 import factory
 import wagtail_factories
-from django.utils.text import slugify
 
 from experts.models import ExpertIndexPage, ExpertPage
 

@@ -1,8 +1,9 @@
 import datetime
 
+from django.utils.text import slugify
+
 import factory
 import wagtail_factories
-from django.utils.text import slugify
 
 from publications.models import Byline, CommentaryPage, HomePage, PublicationIndexPage
 

@@ -1,5 +1,6 @@
-import factory
 from django.utils.text import slugify
+
+import factory
 from factory.django import DjangoModelFactory
 
 from taxonomy.models import Competence, Region
