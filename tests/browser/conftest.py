@@ -7,8 +7,9 @@ import io
 import os
 from pathlib import Path
 
-import pytest
 from django.core.management import call_command
+
+import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
