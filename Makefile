@@ -36,8 +36,12 @@ serve-setup: $(BIN)/.installed
 	$(MANAGE) load_seed
 	$(MANAGE) collectstatic --no-input --verbosity 0
 
+# The scheduler worker (scheduled publishing and expiry) runs beside the web server and stops
+# with it.
 run: serve-setup
 	@$(MANAGE) dev_logins --url http://127.0.0.1:$(PORT)
+	@$(MANAGE) run_scheduler --interval 15 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # pytest exits 5 when it collected no test: that is a failure, not a pass.

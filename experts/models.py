@@ -13,6 +13,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from editorial.permissions import ReviewedPublishingMixin
 from taxonomy.models import Competence, Region
 
 PROFILE_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -44,7 +45,7 @@ class ExpertCompetence(ItemBase):
         ]
 
 
-class ExpertIndexPage(Page):
+class ExpertIndexPage(ReviewedPublishingMixin, Page):
     intro = RichTextField(blank=True, features=PROFILE_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -69,7 +70,7 @@ class ExpertIndexPage(Page):
         return context
 
 
-class ExpertPage(Page):
+class ExpertPage(ReviewedPublishingMixin, Page):
     surname = models.CharField(
         max_length=100,
         blank=True,

@@ -15,6 +15,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from editorial.permissions import ReviewedPublishingMixin
 from experts.models import ExpertPage
 from taxonomy.models import Competence, Region
 
@@ -99,7 +100,7 @@ class HomePage(Page):
         return context
 
 
-class PublicationIndexPage(Page):
+class PublicationIndexPage(ReviewedPublishingMixin, Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -124,7 +125,7 @@ class PublicationIndexPage(Page):
         return context
 
 
-class CommentaryPage(Page):
+class CommentaryPage(ReviewedPublishingMixin, Page):
     date = models.DateField(_("publication date"), default=datetime.date.today)
     lead = models.TextField(help_text=_("The standfirst, shown in bold above the body."))
     body = StreamField(CommentaryBodyBlock(), blank=True)

@@ -6,6 +6,10 @@ os.environ.setdefault("SECRET_KEY", "test-only-insecure-key")
 
 from .base import *  # noqa: E402, F403
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the scheduler tests run real worker processes against it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The test runner swaps every mailer for the in-memory one.
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -5,7 +5,10 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+
+from editorial.roles import AUTHORS, EDITOR_IN_CHIEF, EDITORS
 
 CREDENTIALS_FILE = settings.BASE_DIR / ".local" / "credentials.json"
 
@@ -24,7 +27,7 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("dev_logins only runs with DEBUG on; it prints passwords.")
         stored = {}
-        if CREDENTIALS_FILE.exists():
+        if CREDENTIALS_FILE.exists():  # keep passwords stable across restarts
             stored = json.loads(CREDENTIALS_FILE.read_text())
         logins = {}
         for username, role in self.roles():
@@ -40,7 +43,12 @@ class Command(BaseCommand):
         self.stdout.write("")
 
     def roles(self):
-        return [("admin", "administrator")]
+        return [
+            ("admin", "administrator"),
+            ("author", AUTHORS),
+            ("editor", EDITORS),
+            ("chief", EDITOR_IN_CHIEF),
+        ]
 
 
 def ensure_user(username, role, password):
@@ -55,4 +63,6 @@ def ensure_user(username, role, password):
     user.is_staff = user.is_superuser = role == "administrator"
     user.set_password(password)
     user.save()
+    if role != "administrator":
+        user.groups.set([Group.objects.get(name=role)])
     return password

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from wagtail.models import Page, Site
 
+from editorial.roles import ensure_editorial_setup
 from experts.models import ExpertIndexPage
 from publications.importer import CommentaryImporter, save
 from publications.models import HomePage, PublicationIndexPage
@@ -21,7 +22,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             home = ensure_site_tree()
-        self.stdout.write(f"Site tree ready at '{home.title}'.")
+            ensure_editorial_setup()
+        self.stdout.write(f"Site tree, editorial roles and workflow ready at '{home.title}'.")
         for path in sorted(SEED_DIR.glob("*.txt")):
             tags = load_tags(path)
             failed = import_files(self, CommentaryImporter(), [path], **tags)

@@ -1,0 +1,58 @@
+from django.contrib import messages
+from django.http import HttpResponseForbidden
+
+from wagtail import hooks
+from wagtail.admin.views.home import (
+    UserObjectsInWorkflowModerationPanel,
+    WorkflowObjectsToModeratePanel,
+)
+
+from .panels import (
+    AwaitingMyReviewPanel,
+    MyPagesInReviewPanel,
+    OverdueSchedulePanel,
+    RecentlyPublishedPanel,
+    ScheduledPanel,
+)
+from .workflow import restart_review_after_edit
+
+# Wagtail's own workflow panels run queries per row; ours are capped single queries.
+REPLACED = (UserObjectsInWorkflowModerationPanel, WorkflowObjectsToModeratePanel)
+
+
+@hooks.register("construct_homepage_panels")
+def editorial_panels(request, panels):
+    panels[:] = [panel for panel in panels if not isinstance(panel, REPLACED)]
+    panels.extend(
+        [
+            OverdueSchedulePanel(),
+            AwaitingMyReviewPanel(),
+            MyPagesInReviewPanel(),
+            ScheduledPanel(),
+            RecentlyPublishedPanel(),
+        ]
+    )
+
+
+@hooks.register("after_edit_page")
+def restart_review(request, page):
+    restart_review_after_edit(page, request.user)
+
+
+def refuse_direct_publish(request, page_perms):
+    """A crafted "publish" from someone without the right is refused, not saved as a draft."""
+    if request.method == "POST" and "action-publish" in request.POST and not page_perms:
+        messages.error(request, "Publishing goes through review: submit the page instead.")
+        return HttpResponseForbidden("Publishing goes through review: submit the page instead.")
+    return None
+
+
+@hooks.register("before_edit_page")
+def before_edit(request, page):
+    return refuse_direct_publish(request, page.permissions_for_user(request.user).can_publish())
+
+
+@hooks.register("before_create_page")
+def before_create(request, parent_page, page_class):
+    perms = parent_page.permissions_for_user(request.user)
+    return refuse_direct_publish(request, perms.can_publish_subpage())

@@ -1,0 +1,103 @@
+"""Editorial fixtures: the roles as `load_seed` creates them, one user per role, a draft."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from wagtail.models import PageLogEntry, Revision
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+import pytest
+
+from editorial.roles import AUTHORS, EDITOR_IN_CHIEF, EDITORS, ensure_editorial_setup
+from publications.models import Byline, CommentaryPage
+
+from ..factories.experts import ExpertPageFactory
+
+
+def make_user(username, group=None, **extra):
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.org", "correct horse battery", **extra
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editorial(site_tree):
+    ensure_editorial_setup()
+    expert = ExpertPageFactory(parent=site_tree["experts"], title="Anna Petrova")
+    return {
+        **site_tree,
+        "expert": expert,
+        "author": make_user("author", AUTHORS),
+        "other_author": make_user("other_author", AUTHORS),
+        "editor": make_user("editor", EDITORS),
+        "chief": make_user("chief", EDITOR_IN_CHIEF),
+        "admin": make_user("admin", is_superuser=True, is_staff=True),
+    }
+
+
+def commentary_form(page=None, expert=None, **changes):
+    """The commentary edit form as the admin would post it, from the latest draft."""
+    page = page.get_latest_revision_as_object() if page else None
+    bylines = list(page.bylines.all()) if page else [Byline(expert=expert, position="")]
+    when = page.go_live_at if page else None
+    data = {
+        "title": page.title if page else "Arms Control After the Treaties",
+        "slug": page.slug if page else "arms-control-after-the-treaties",
+        "date": (page.date.isoformat() if page else "2024-03-01"),
+        "lead": page.lead if page else "What is left of arms control.",
+        "body": streamfield([("paragraph", rich_text("<p>The body.</p>"))]),
+        "source": "",
+        "regions": "",
+        "competences": "",
+        "go_live_at": when.strftime("%Y-%m-%d %H:%M") if when else "",
+        "expire_at": "",
+        "bylines": inline_formset(
+            [{"id": b.pk or "", "expert": b.expert_id, "position": b.position} for b in bylines],
+            initial=len([b for b in bylines if b.pk]),
+            min=1,
+        ),
+        "comments": inline_formset([]),
+    }
+    data.update(changes)
+    return nested_form_data(data)
+
+
+def create_draft(client, user, index, expert, **changes):
+    client.force_login(user)
+    url = reverse("wagtailadmin_pages:add", args=["publications", "commentarypage", index.pk])
+    response = client.post(url, commentary_form(expert=expert, **changes))
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+    return CommentaryPage.objects.get(slug=changes.get("slug", "arms-control-after-the-treaties"))
+
+
+def edit(client, user, page, action=None, **changes):
+    client.force_login(user)
+    data = commentary_form(page, **changes)
+    if action:
+        data[f"action-{action}"] = action
+    return client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
+
+
+def workflow_action(client, user, page, action, comment=""):
+    client.force_login(user)
+    page.refresh_from_db()
+    task_state = page.current_workflow_task_state
+    url = reverse("wagtailadmin_pages:workflow_action", args=[page.pk, action, task_state.pk])
+    return client.post(url, {"comment": comment})
+
+
+def state(page):
+    """What a denied action must leave unchanged."""
+    page.refresh_from_db()
+    return {
+        "live": page.live,
+        "parent": page.get_parent().pk,
+        "exists": type(page).objects.filter(pk=page.pk).exists(),
+        "revisions": Revision.objects.filter(object_id=str(page.pk)).count(),
+        "log": PageLogEntry.objects.filter(page_id=page.pk).count(),
+        "workflow": page.workflow_states.filter(status="in_progress").count(),
+    }
