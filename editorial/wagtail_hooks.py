@@ -6,6 +6,7 @@ from wagtail.admin.views.home import (
     UserObjectsInWorkflowModerationPanel,
     WorkflowObjectsToModeratePanel,
 )
+from wagtail.models import PageSubscription
 
 from .panels import (
     AwaitingMyReviewPanel,
@@ -56,3 +57,11 @@ def before_edit(request, page):
 def before_create(request, parent_page, page_class):
     perms = parent_page.permissions_for_user(request.user)
     return refuse_direct_publish(request, perms.can_publish_subpage())
+
+
+@hooks.register("after_create_page")
+def subscribe_author_to_comments(request, page):
+    """Whoever creates a page hears about comments on it, without ticking a box first."""
+    PageSubscription.objects.update_or_create(
+        page=page, user=request.user, defaults={"comment_notifications": True}
+    )

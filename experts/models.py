@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import ItemBase
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -88,12 +88,22 @@ class ExpertPage(ReviewedPublishingMixin, Page):
     field_of_expertise = RichTextField(blank=True, features=PROFILE_FEATURES)
     work_experience = RichTextField(blank=True, features=PROFILE_FEATURES)
     competences = ClusterTaggableManager(
-        through=ExpertCompetence, blank=True, related_name="experts"
+        through=ExpertCompetence,
+        blank=True,
+        related_name="experts",
+        verbose_name=_("competences"),
+        help_text=_("Choose from the competences vocabulary (Vocabularies → Competences)."),
     )
-    regions = ClusterTaggableManager(through=ExpertRegion, blank=True, related_name="experts")
+    regions = ClusterTaggableManager(
+        through=ExpertRegion,
+        blank=True,
+        related_name="experts",
+        verbose_name=_("regions"),
+        help_text=_("Choose from the regions vocabulary (Vocabularies → Regions)."),
+    )
 
     content_panels = [
-        FieldPanel("title", heading=_("Name")),
+        TitleFieldPanel("title", heading=_("Name")),
         MultiFieldPanel(
             [FieldPanel("surname"), FieldPanel("position"), FieldPanel("location")],
             heading=_("Profile"),

@@ -1,7 +1,5 @@
 """Commentaries, their listing and the home page."""
 
-import datetime
-
 from django.db import models
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import ItemBase
-from wagtail.admin.panels import FieldPanel, MultipleChooserPanel
+from wagtail.admin.panels import FieldPanel, MultipleChooserPanel, TitleFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -20,6 +18,7 @@ from experts.models import ExpertPage
 from taxonomy.models import Competence, Region
 
 from .blocks import CommentaryBodyBlock
+from .forms import CommentaryPageForm
 
 
 class CommentaryRegion(ItemBase):
@@ -126,21 +125,29 @@ class PublicationIndexPage(ReviewedPublishingMixin, Page):
 
 
 class CommentaryPage(ReviewedPublishingMixin, Page):
-    date = models.DateField(_("publication date"), default=datetime.date.today)
+    date = models.DateField(_("publication date"))
     lead = models.TextField(help_text=_("The standfirst, shown in bold above the body."))
     body = StreamField(CommentaryBodyBlock(), blank=True)
     source = models.CharField(
         max_length=500, blank=True, help_text=_("Where the commentary first appeared.")
     )
     regions = ClusterTaggableManager(
-        through=CommentaryRegion, blank=True, related_name="commentaries"
+        through=CommentaryRegion,
+        blank=True,
+        related_name="commentaries",
+        verbose_name=_("regions"),
+        help_text=_("Choose from the regions vocabulary (Vocabularies → Regions)."),
     )
     competences = ClusterTaggableManager(
-        through=CommentaryCompetence, blank=True, related_name="commentaries"
+        through=CommentaryCompetence,
+        blank=True,
+        related_name="commentaries",
+        verbose_name=_("competences"),
+        help_text=_("Choose from the competences vocabulary (Vocabularies → Competences)."),
     )
 
     content_panels = [
-        FieldPanel("title"),
+        TitleFieldPanel("title"),  # keeps the slug in step with the title while drafting
         FieldPanel("date"),
         MultipleChooserPanel("bylines", chooser_field_name="expert", min_num=1, label=_("Authors")),
         FieldPanel("lead"),
@@ -172,17 +179,11 @@ class CommentaryPage(ReviewedPublishingMixin, Page):
     ]
     parent_page_types = ["publications.PublicationIndexPage"]
     subpage_types = []
+    base_form_class = CommentaryPageForm
 
     class Meta:
         verbose_name = _("commentary")
         verbose_name_plural = _("commentaries")
-
-    def clean(self):
-        super().clean()
-        # Keep the byline true to the moment of publication, whatever the profile says later.
-        for byline in self.bylines.all():
-            if not byline.position and byline.expert_id:
-                byline.position = byline.expert.position
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -2,6 +2,8 @@ import io
 
 from django.core.management import call_command
 
+from wagtail.models import Collection, Locale, Page
+
 import pytest
 
 from experts.models import ExpertIndexPage
@@ -14,9 +16,23 @@ SEED_COMMENTARY_URL = (
 SEED_EXPERT_URL = "/experts/andrey-sushentsov/"
 
 
+def ensure_wagtail_base():
+    """Wagtail's migration-made rows (locale, root page, root collection).
+
+    A transactional test's flush removes them; rebuilding them is more reliable than
+    serialized rollback.
+    """
+    Locale.objects.get_or_create(language_code="en")
+    if not Page.get_first_root_node():
+        Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
+
+
 @pytest.fixture
 def site_tree(db):
     """Home, publications and experts, as every fresh install has them."""
+    ensure_wagtail_base()
     home = ensure_site_tree()
     return {
         "home": home,

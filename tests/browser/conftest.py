@@ -11,6 +11,8 @@ from django.core.management import call_command
 
 import pytest
 
+from ..conftest import ensure_wagtail_base
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -42,8 +44,9 @@ def browser():
 
 
 @pytest.fixture
-def live_site(live_server, django_db_serialized_rollback):
-    """The live server with the seed loaded; the migrations' root page is kept between tests."""
+def live_site(live_server, transactional_db):
+    """The live server with the seed loaded (and Wagtail's root rows, which a flush removes)."""
+    ensure_wagtail_base()
     call_command("load_seed", stdout=io.StringIO())
     return live_server
 

@@ -119,7 +119,7 @@ def assert_published_once(pages):
     assert sorted(logged.values_list("page_id", flat=True)) == sorted(p.pk for p in pages)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_passes_publish_each_page_once(site_tree):
     """Two passes started at the same instant, each on its own database connection."""
     pages = due_pages(site_tree, 30)
@@ -145,7 +145,7 @@ def test_two_concurrent_passes_publish_each_page_once(site_tree):
     assert_published_once(pages)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_worker_processes_publish_each_page_once(site_tree):
     """The real command, twice at once, against the test database."""
     pages = due_pages(site_tree, 20)
