@@ -97,6 +97,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # Wagtail search's PostgreSQL index (GIN) needs it.
+    INSTALLED_APPS.append("django.contrib.postgres")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE write transactions serialise writers up front instead of failing mid-way;
     # the scheduler relies on it to publish each item once (see editorial/scheduler.py).
