@@ -40,7 +40,7 @@ MODEL_PERMISSIONS = {
         ),
     ],
 }
-MODEL_PERMISSIONS[EDITOR_IN_CHIEF] = MODEL_PERMISSIONS[EDITORS]
+MODEL_PERMISSIONS[EDITOR_IN_CHIEF] = [*MODEL_PERMISSIONS[EDITORS], "security.require_two_factor"]
 COLLECTION_PERMISSIONS = [
     "wagtailimages.add_image",
     "wagtailimages.choose_image",

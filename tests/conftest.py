@@ -5,6 +5,8 @@ from django.core.management import call_command
 from wagtail.models import Collection, Locale, Page
 
 import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from experts.models import ExpertIndexPage
 from publications.management.commands.load_seed import ensure_site_tree
@@ -45,3 +47,19 @@ def site_tree(db):
 def seeded(site_tree):
     call_command("load_seed", stdout=io.StringIO())
     return site_tree
+
+
+def sign_in(client, user):
+    """Log in as an admin user who has passed their second factor, where they need one.
+
+    Superusers and the editor-in-chief must use 2FA (security/two_factor.py); the tests of
+    that rule sign in without this helper.
+    """
+    client.force_login(user)
+    if user.is_superuser or user.has_perm("security.require_two_factor"):
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="test", defaults={"confirmed": True}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()

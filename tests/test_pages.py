@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from experts.models import ExpertIndexPage, ExpertPage
 from publications.models import CommentaryPage, HomePage, PublicationIndexPage
 
-from .conftest import SEED_COMMENTARY_URL, SEED_EXPERT_URL
+from .conftest import SEED_COMMENTARY_URL, SEED_EXPERT_URL, sign_in
 
 
 def soup(response):
@@ -46,7 +46,7 @@ class AdminCreationTest(WagtailPageTestCase):
         self.publications = PublicationIndexPage.objects.get()
         self.experts = ExpertIndexPage.objects.get()
         user = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
-        self.client.force_login(user)
+        sign_in(self.client, user)
 
     def test_editor_creates_an_expert_through_the_admin_form(self):
         self.assertCanCreate(

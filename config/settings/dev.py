@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("SECRET_KEY", "dev-only-insecure-key-never-used-in-production")
+# No authenticator app needed to try the product locally; production and tests require 2FA.
+os.environ.setdefault("TWO_FACTOR_REQUIRED", "0")
 
 from .base import *  # noqa: E402, F403
 

@@ -12,6 +12,7 @@ import pytest
 from editorial.roles import AUTHORS, EDITOR_IN_CHIEF, EDITORS, ensure_editorial_setup
 from publications.models import Byline, CommentaryPage
 
+from ..conftest import sign_in
 from ..factories.experts import ExpertPageFactory
 
 
@@ -67,7 +68,7 @@ def commentary_form(page=None, expert=None, **changes):
 
 
 def create_draft(client, user, index, expert, **changes):
-    client.force_login(user)
+    sign_in(client, user)
     url = reverse("wagtailadmin_pages:add", args=["publications", "commentarypage", index.pk])
     response = client.post(url, commentary_form(expert=expert, **changes))
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
@@ -75,7 +76,7 @@ def create_draft(client, user, index, expert, **changes):
 
 
 def edit(client, user, page, action=None, **changes):
-    client.force_login(user)
+    sign_in(client, user)
     data = commentary_form(page, **changes)
     if action:
         data[f"action-{action}"] = action
@@ -83,7 +84,7 @@ def edit(client, user, page, action=None, **changes):
 
 
 def workflow_action(client, user, page, action, comment=""):
-    client.force_login(user)
+    sign_in(client, user)
     page.refresh_from_db()
     task_state = page.current_workflow_task_state
     url = reverse("wagtailadmin_pages:workflow_action", args=[page.pk, action, task_state.pk])

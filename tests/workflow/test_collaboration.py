@@ -7,6 +7,7 @@ from wagtail.models import Comment
 
 import pytest
 
+from ..conftest import sign_in
 from .conftest import commentary_form, create_draft, edit
 
 COMMENT = {
@@ -31,7 +32,7 @@ def test_an_editors_comment_notifies_the_author_only(editorial, client):
     e = editorial
     page = create_draft(client, e["author"], e["publications"], e["expert"])
     mail.outbox.clear()
-    client.force_login(e["editor"])
+    sign_in(client, e["editor"])
     data = {**commentary_form(page), **COMMENT}
     response = client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
     assert response.status_code == 302
@@ -43,7 +44,7 @@ def test_an_editors_comment_notifies_the_author_only(editorial, client):
 def test_every_role_can_lock_and_unlock_a_page_it_edits(editorial, client, role):
     e = editorial
     page = create_draft(client, e["author"], e["publications"], e["expert"])
-    client.force_login(e[role])
+    sign_in(client, e[role])
     client.post(reverse("wagtailadmin_pages:lock", args=[page.pk]))
     page.refresh_from_db()
     assert page.locked and page.locked_by == e[role]
@@ -51,7 +52,7 @@ def test_every_role_can_lock_and_unlock_a_page_it_edits(editorial, client, role)
     if role != "author":
         response = edit(client, e["author"], page, lead="Overwritten?")
         assert response.status_code == 200
-        client.force_login(e[role])
+        sign_in(client, e[role])
     client.post(reverse("wagtailadmin_pages:unlock", args=[page.pk]))
     page.refresh_from_db()
     assert not page.locked
@@ -63,7 +64,7 @@ def test_every_role_compares_revisions_and_previews(editorial, client, role):
     page = create_draft(client, e["author"], e["publications"], e["expert"])
     edit(client, e["author"], page, lead="A sharper lead.")
     page.refresh_from_db()
-    client.force_login(e[role])
+    sign_in(client, e[role])
     compare = reverse(
         "wagtailadmin_pages:revisions_compare",
         args=[page.pk, "earliest", page.get_latest_revision().pk],

@@ -10,13 +10,14 @@ from django.utils import timezone
 import time_machine
 from bs4 import BeautifulSoup
 
+from ..conftest import sign_in
 from ..factories.publications import CommentaryPageFactory
 from .conftest import create_draft, edit
 from .test_scheduler import schedule
 
 
 def dashboard(client, user):
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get(reverse("wagtailadmin_home"))
     assert response.status_code == 200
     return BeautifulSoup(response.content, "html.parser")
@@ -66,7 +67,7 @@ def test_no_warning_when_schedules_are_on_time(editorial, client):
 
 
 def dashboard_queries(client, user):
-    client.force_login(user)
+    sign_in(client, user)
     client.get(reverse("wagtailadmin_home"))
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse("wagtailadmin_home"))

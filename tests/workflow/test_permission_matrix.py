@@ -10,6 +10,7 @@ from wagtail.models import Page
 
 import pytest
 
+from ..conftest import sign_in
 from .conftest import commentary_form, create_draft, edit, state, workflow_action
 
 ROLES = ["anonymous", "author", "other_author", "editor", "chief"]
@@ -138,7 +139,7 @@ def test_permission_matrix(editorial, client, action, role, expected):
     page = prepare(client, editorial, MATRIX[action][0])
     before = state(page)
     if role != "anonymous":
-        client.force_login(editorial[role])
+        sign_in(client, editorial[role])
     response = perform(client, action, page, editorial)
 
     if expected == DENIED:

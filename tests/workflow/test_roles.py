@@ -10,6 +10,8 @@ from wagtail.models import GroupPagePermission, Workflow, WorkflowPage
 
 from editorial.roles import AUTHORS, EDITOR_IN_CHIEF, EDITORS, WORKFLOW_NAME
 
+from ..conftest import sign_in
+
 ROLE_GROUPS = [AUTHORS, EDITORS, EDITOR_IN_CHIEF]
 
 
@@ -61,7 +63,7 @@ def test_no_role_may_publish_directly_nor_manage_users_groups_settings_or_tokens
 
 def test_editorial_roles_cannot_open_user_group_or_site_admin(editorial, client):
     for role in ("author", "editor", "chief"):
-        client.force_login(editorial[role])
+        sign_in(client, editorial[role])
         for name in (
             "wagtailusers_users:index",
             "wagtailusers_groups:index",
@@ -75,7 +77,7 @@ def test_editorial_roles_cannot_open_user_group_or_site_admin(editorial, client)
 
 def test_every_role_can_open_the_admin_and_the_commentary_editor(editorial, client):
     for role in ("author", "editor", "chief"):
-        client.force_login(editorial[role])
+        sign_in(client, editorial[role])
         assert client.get(reverse("wagtailadmin_home")).status_code == 200
         url = reverse(
             "wagtailadmin_pages:add",

@@ -1,0 +1,46 @@
+from django.urls import path, reverse
+
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from axes.models import AccessAttempt
+
+from . import views
+
+
+@hooks.register("register_admin_urls")
+def two_factor_urls():
+    return [
+        path("two-factor/setup/", views.setup, name="two_factor_setup"),
+        path("two-factor/verify/", views.verify, name="two_factor_verify"),
+    ]
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_account_item(request):
+    return {
+        "url": reverse("two_factor_setup"),
+        "label": "Two-factor authentication",
+        "help_text": "Add an authenticator app as a second sign-in step.",
+    }
+
+
+class LockedSignInViewSet(ModelViewSet):
+    """Sign-in lockouts (django-axes). Deleting an entry unlocks that user and address.
+
+    Only superusers hold axes permissions, so only they see this.
+    """
+
+    model = AccessAttempt
+    icon = "lock"
+    menu_label = "Locked sign-ins"
+    add_to_settings_menu = True
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    form_fields = []
+    exclude_form_fields = None
+    inspect_view_enabled = True
+
+
+@hooks.register("register_admin_viewset")
+def register_locked_sign_ins():
+    return LockedSignInViewSet("locked_sign_ins")
