@@ -1,5 +1,7 @@
 import io
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from wagtail.models import Collection, Locale, Page
@@ -8,9 +10,12 @@ import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from editorial.roles import AUTHORS, EDITOR_IN_CHIEF, EDITORS, ensure_editorial_setup
 from experts.models import ExpertIndexPage
 from publications.management.commands.load_seed import ensure_site_tree
 from publications.models import PublicationIndexPage
+
+from .factories.experts import ExpertPageFactory
 
 SEED_COMMENTARY_URL = (
     "/publications/why-is-it-so-difficult-for-russia-and-japan-to-come-to-agreement/"
@@ -63,3 +68,31 @@ def sign_in(client, user):
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+
+
+PASSWORD = "correct horse battery"
+
+
+def make_user(username, group=None, **extra):
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.org", PASSWORD, **extra
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editorial(site_tree):
+    """The roles as load_seed creates them, one user per role, an expert to sign bylines."""
+    ensure_editorial_setup()
+    expert = ExpertPageFactory(parent=site_tree["experts"], title="Anna Petrova")
+    return {
+        **site_tree,
+        "expert": expert,
+        "author": make_user("author", AUTHORS),
+        "other_author": make_user("other_author", AUTHORS),
+        "editor": make_user("editor", EDITORS),
+        "chief": make_user("chief", EDITOR_IN_CHIEF),
+        "admin": make_user("admin", is_superuser=True, is_staff=True),
+    }

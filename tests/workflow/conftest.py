@@ -1,43 +1,13 @@
-"""Editorial fixtures: the roles as `load_seed` creates them, one user per role, a draft."""
+"""Helpers that drive the page editor and the workflow like an editor would."""
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from wagtail.models import PageLogEntry, Revision
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-import pytest
-
-from editorial.roles import AUTHORS, EDITOR_IN_CHIEF, EDITORS, ensure_editorial_setup
 from publications.models import Byline, CommentaryPage
 
-from ..conftest import sign_in
-from ..factories.experts import ExpertPageFactory
-
-
-def make_user(username, group=None, **extra):
-    user = get_user_model().objects.create_user(
-        username, f"{username}@example.org", "correct horse battery", **extra
-    )
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def editorial(site_tree):
-    ensure_editorial_setup()
-    expert = ExpertPageFactory(parent=site_tree["experts"], title="Anna Petrova")
-    return {
-        **site_tree,
-        "expert": expert,
-        "author": make_user("author", AUTHORS),
-        "other_author": make_user("other_author", AUTHORS),
-        "editor": make_user("editor", EDITORS),
-        "chief": make_user("chief", EDITOR_IN_CHIEF),
-        "admin": make_user("admin", is_superuser=True, is_staff=True),
-    }
+from ..conftest import make_user, sign_in  # noqa: F401 - re-exported for the tests here
 
 
 def commentary_form(page=None, expert=None, **changes):

@@ -1,0 +1,91 @@
+"""Production settings pass Django's deployment check and refuse to start half-configured."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "agora.example.org",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def manage(*args, **env):
+    environ = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_check_with_no_findings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", **{**PRODUCTION, "SECRET_KEY": ""})
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = manage("check", **{**PRODUCTION, "ALLOWED_HOSTS": ""})
+    assert result.returncode != 0 and "ALLOWED_HOSTS" in result.stderr
+
+
+def test_debug_cannot_be_switched_on_in_production():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+        **{**PRODUCTION, "DEBUG": "1"},
+    )
+    assert result.stdout.strip().endswith("False"), result.stderr
+
+
+def test_hsts_is_off_until_the_operator_opts_in():
+    code = "from django.conf import settings; print(settings.SECURE_HSTS_SECONDS)"
+    assert manage("shell", "-c", code, **PRODUCTION).stdout.strip().endswith("0")
+    opted = manage("shell", "-c", code, **{**PRODUCTION, "SECURE_HSTS_SECONDS": "31536000"})
+    assert opted.stdout.strip().endswith("31536000")
+    check = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **{**PRODUCTION, "SECURE_HSTS_SECONDS": "31536000"},
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_passwords_use_argon2_and_need_twelve_characters():
+    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher") or (
+        # The test settings swap in a fast hasher; production keeps base's list.
+        "MD5" in settings.PASSWORD_HASHERS[0]
+    )
+    from config.settings import base
+
+    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password("short-pw-1")
+    except ValidationError as error:
+        assert any("at least 12" in message for message in error.messages)
+    else:
+        raise AssertionError("an 11-character password was accepted")
+
+
+def test_sessions_are_kept_in_the_database():
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
