@@ -17,3 +17,5 @@ if settings.DEBUG:
 
 # Wagtail serves every page; it must come last.
 urlpatterns += [path("", include(wagtail_urls))]
+
+handler500 = "config.resilience.server_error"
