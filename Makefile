@@ -9,12 +9,13 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: help run test lint check-python serve-setup lock clean
+.PHONY: help run test lint check-python serve-setup lock clean backup restore
 
 help:
 	@echo "make run    install, migrate, load the seed and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   run the whole test suite (SQLite; DATABASE_URL selects PostgreSQL)"
 	@echo "make lint   ruff, manage.py check, makemigrations --check"
+	@echo "make backup / make restore FILE=...   PostgreSQL dump and media archive"
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
@@ -54,6 +55,13 @@ lint: $(BIN)/.installed
 	$(BIN)/python -m ruff format --check .
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
+
+# PostgreSQL backups: pg_dump custom format plus a media archive (scripts/backup.sh).
+backup:
+	@scripts/backup.sh
+
+restore:
+	@scripts/restore.sh "$(FILE)"
 
 # Regenerates the pinned locks from pyproject.toml in throwaway venvs.
 lock: check-python
