@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: help run test lint check-python serve-setup lock clean backup restore
+.PHONY: help run test lint check-python serve-setup lock clean backup restore resilience
 
 help:
 	@echo "make run    install, migrate, load the seed and serve on http://127.0.0.1:$(PORT)"
@@ -62,6 +62,10 @@ backup:
 
 restore:
 	@scripts/restore.sh "$(FILE)"
+
+# Production stack under load while PostgreSQL, Redis and the scheduler fail (needs root).
+resilience: $(BIN)/.installed
+	$(BIN)/python scripts/resilience.py
 
 # Regenerates the pinned locks from pyproject.toml in throwaway venvs.
 lock: check-python
