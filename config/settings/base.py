@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "experts",
     "publications",
     "editorial",
+    "planning",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
