@@ -35,7 +35,7 @@ class CommissionForm(CommissionDatesMixin, forms.Form):
     experts = forms.ModelMultipleChoiceField(
         label="Commissioned from",
         queryset=ExpertPage.objects.order_by("surname", "title"),
-        help_text="The expert or experts who write it; they become its authors.",
+        help_text="Who writes it; they become its authors. Ctrl-click (Cmd on a Mac) for several.",
     )
     editor = UserChoiceField(label="Responsible editor", queryset=None)
     due_on = forms.DateField(label="Text due", widget=forms.DateInput(attrs={"type": "date"}))

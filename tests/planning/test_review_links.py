@@ -104,7 +104,7 @@ def test_the_reviewer_sees_the_draft_through_the_real_template(link, draft):
     assert page.head.select_one("meta[name=robots]")["content"].startswith("noindex")
     assert response["X-Robots-Tag"].startswith("noindex")
     assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert list(ReviewLinkEvent.objects.values_list("action", flat=True)) == ["visit"]
 
 
