@@ -14,6 +14,26 @@ SEED_COMMENTARY_URL = (
 SEED_EXPERT_URL = "/experts/andrey-sushentsov/"
 
 
+# Once a browser test has started Playwright, its sync API keeps an asyncio loop running in the
+# main thread for the rest of the session. Django's thread-critical connection storage then
+# switches to a context variable, so later tests get new connection objects that lack the database
+# contents serialized_rollback restores: they started from an empty database (no root page), or
+# failed restoring content types. Setting the contents on the backend class makes every
+# connection object of the (single) test database see them.
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    from django.db import connections
+
+    patched = []
+    for conn in connections.all(initialized_only=True):
+        if "_test_serialized_contents" in vars(conn):
+            type(conn)._test_serialized_contents = conn._test_serialized_contents
+            patched.append(type(conn))
+    yield
+    for backend in patched:
+        del backend._test_serialized_contents
+
+
 @pytest.fixture
 def site_tree(db):
     """Home, publications and experts, as every fresh install has them."""
