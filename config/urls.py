@@ -8,6 +8,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Review links and calendar feeds: secret-token URLs used without a session.
+    path("", include("planning.urls")),
 ]
 
 if settings.DEBUG:

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "experts",
     "publications",
     "editorial",
+    "planning",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
