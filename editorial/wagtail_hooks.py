@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpResponseForbidden
 
 from wagtail import hooks
@@ -7,6 +8,7 @@ from wagtail.admin.views.home import (
     WorkflowObjectsToModeratePanel,
 )
 from wagtail.models import PageSubscription
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .panels import (
     AwaitingMyReviewPanel,
@@ -65,3 +67,13 @@ def subscribe_author_to_comments(request, page):
     PageSubscription.objects.update_or_create(
         page=page, user=request.user, defaults={"comment_notifications": True}
     )
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_drafts_outside_own_sections(pages, request):
+    """Choosers (links, bylines) offer live pages, plus drafts only where the user works."""
+    user = request.user
+    if user.is_superuser:
+        return pages
+    explorable = PagePermissionPolicy().explorable_instances(user)
+    return pages.filter(Q(live=True) | Q(pk__in=explorable.values("pk")))
