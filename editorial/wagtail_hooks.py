@@ -10,6 +10,7 @@ from wagtail.admin.views.home import (
 from wagtail.models import PageSubscription
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from .audit import ACTION
 from .panels import (
     AwaitingMyReviewPanel,
     MyPagesInReviewPanel,
@@ -77,3 +78,8 @@ def hide_drafts_outside_own_sections(pages, request):
         return pages
     explorable = PagePermissionPolicy().explorable_instances(user)
     return pages.filter(Q(live=True) | Q(pk__in=explorable.values("pk")))
+
+
+@hooks.register("register_log_actions")
+def register_audit_actions(actions):
+    actions.register_action(ACTION, "Change permissions", "Permissions changed")
