@@ -3,13 +3,14 @@
 import datetime
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import ItemBase
-from wagtail.admin.panels import FieldPanel, MultipleChooserPanel
+from wagtail.admin.panels import FieldPanel, MultipleChooserPanel, PageChooserPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -82,8 +83,20 @@ def with_listing_relations(queryset):
 
 class HomePage(Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+    featured_commentary = models.ForeignKey(
+        "publications.CommentaryPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown first on the home page; the latest commentary if empty."),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        PageChooserPanel("featured_commentary", "publications.CommentaryPage"),
+    ]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["publications.PublicationIndexPage", "experts.ExpertIndexPage"]
     max_count = 1
@@ -91,12 +104,51 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    latest_count = 6
+    hub_count = 6
+    expert_count = 6
+
     def get_context(self, request, *args, **kwargs):
+        from .hubs import VOCABULARIES
+
         context = super().get_context(request, *args, **kwargs)
-        latest = CommentaryPage.objects.live().public().order_by("-date", "-pk")
-        context["latest"] = with_listing_relations(latest)[:10]
-        context["publications_index"] = PublicationIndexPage.objects.live().first()
+        visible = CommentaryPage.objects.live().public()
+        latest = with_listing_relations(visible.order_by("-date", "-pk"))
+        featured = None
+        if self.featured_commentary_id:
+            # A featured page that was since unpublished or made private is passed over.
+            featured = with_listing_relations(visible.filter(pk=self.featured_commentary_id))
+            featured = featured.first()
+        if featured is None:
+            latest = list(latest[: self.latest_count + 1])
+            featured, latest = (latest[0], latest[1:]) if latest else (None, [])
+        else:
+            latest = latest.exclude(pk=featured.pk)[: self.latest_count]
+        context.update(
+            featured=featured,
+            latest=latest,
+            hubs=[
+                (vocabulary, vocabulary.most_active(self.hub_count, visible))
+                for vocabulary in VOCABULARIES.values()
+            ],
+            experts=self.active_experts(visible),
+        )
         return context
+
+    def active_experts(self, visible):
+        """The experts who published most recently."""
+        latest_date = (
+            Byline.objects.filter(expert=OuterRef("pk"), commentary__in=visible.values("pk"))
+            .order_by("-commentary__date")
+            .values("commentary__date")[:1]
+        )
+        return (
+            ExpertPage.objects.live()
+            .public()
+            .annotate(latest_date=Subquery(latest_date))
+            .filter(latest_date__isnull=False)
+            .order_by("-latest_date", "title")[: self.expert_count]
+        )
 
 
 class PublicationIndexPage(Page):
@@ -115,10 +167,10 @@ class PublicationIndexPage(Page):
         from .filters import PublicationFilters
 
         context = super().get_context(request, *args, **kwargs)
-        filters = PublicationFilters(request.GET)
         commentaries = CommentaryPage.objects.child_of(self).live().public()
-        commentaries = filters.apply(commentaries).order_by("-date", "-pk")
-        page_obj = filters.paginate(commentaries, self.per_page)
+        filters = PublicationFilters(request.GET, commentaries)
+        page_obj = filters.paginate(filters.results.order_by("-date", "-pk"), self.per_page)
+        filters.count_options(page_obj.paginator.count)
         page_obj.object_list = with_listing_relations(page_obj.object_list)
         context.update(filters=filters, page_obj=page_obj, commentaries=page_obj.object_list)
         return context
@@ -188,4 +240,47 @@ class CommentaryPage(Page):
         context["bylines"] = self.bylines.select_related("expert__photo").prefetch_related(
             "expert__competences"
         )
+        context["related"] = self.related_commentaries()
         return context
+
+    def related_commentaries(self, limit=3):
+        """Other live, public commentaries ranked by shared experts, then shared tags (regions
+        and competences together), then recency. One query, plus one for their bylines."""
+        experts = Byline.objects.filter(commentary_id=self.pk).values("expert_id")
+        regions = CommentaryRegion.objects.filter(content_object_id=self.pk).values("tag_id")
+        competences = CommentaryCompetence.objects.filter(content_object_id=self.pk).values(
+            "tag_id"
+        )
+        sharing_experts = Byline.objects.filter(expert_id__in=experts)
+        sharing_regions = CommentaryRegion.objects.filter(tag_id__in=regions)
+        sharing_competences = CommentaryCompetence.objects.filter(tag_id__in=competences)
+        candidates = (
+            CommentaryPage.objects.live()
+            .public()
+            .exclude(pk=self.pk)
+            .filter(
+                Q(pk__in=sharing_experts.values("commentary_id"))
+                | Q(pk__in=sharing_regions.values("content_object_id"))
+                | Q(pk__in=sharing_competences.values("content_object_id"))
+            )
+        )
+        ranked = candidates.annotate(
+            shared_experts=_shared(sharing_experts, "commentary_id", "expert_id"),
+            shared_tags=_shared(sharing_regions, "content_object_id", "tag_id")
+            + _shared(sharing_competences, "content_object_id", "tag_id"),
+        ).order_by("-shared_experts", "-shared_tags", "-date", "-pk")
+        return ranked[:limit].prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("expert"))
+        )
+
+
+def _shared(rows, owner, counted):
+    """How many of `rows` (bylines or tag rows matching this page's) belong to the outer page."""
+    per_page = (
+        rows.filter(**{owner: OuterRef("pk")})
+        .order_by()
+        .values(owner)
+        .annotate(n=Count(counted, distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_page), 0)
