@@ -3,8 +3,7 @@ left out. Used by the hub views and the home page."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F
 
 from experts.models import ExpertCompetence, ExpertPage, ExpertRegion
 from taxonomy.models import Competence, Region
@@ -37,37 +36,38 @@ class Vocabulary:
         tagged = self.expert_through.objects.filter(tag=tag).values("content_object_id")
         return ExpertPage.objects.live().public().filter(pk__in=tagged)
 
-    def with_counts(self, commentaries=None, experts=None):
-        """Every tag, annotated with its visible commentaries and experts. Pass the visible
-        querysets when the caller has them: each fresh `.public()` costs a query."""
-        commentaries = commentaries or CommentaryPage.objects.live().public()
-        experts = experts or ExpertPage.objects.live().public()
-        return self.model.objects.annotate(
-            commentary_count=_count(self.commentary_through, commentaries.values("pk")),
-            expert_count=_count(self.expert_through, experts.values("pk")),
-        )
-
     def in_use(self):
-        return self.with_counts().filter(Q(commentary_count__gt=0) | Q(expert_count__gt=0))
+        """The tags on at least one visible commentary or expert, by name, each with
+        `commentary_count` and `expert_count`: two grouped counts, then the tags."""
+        commentaries = _counts(self.commentary_through, CommentaryPage.objects.live().public())
+        experts = _counts(self.expert_through, ExpertPage.objects.live().public())
+        tags = list(self.model.objects.filter(pk__in={*commentaries, *experts}).order_by("name"))
+        for tag in tags:
+            tag.commentary_count = commentaries.get(tag.pk, 0)
+            tag.expert_count = experts.get(tag.pk, 0)
+        return tags
 
     def most_active(self, limit, commentaries=None):
-        """The tags on most visible commentaries (experts are not counted, so not needed)."""
-        commentaries = commentaries or CommentaryPage.objects.live().public()
-        counted = self.model.objects.annotate(
-            commentary_count=_count(self.commentary_through, commentaries.values("pk"))
+        """The tags on most visible commentaries, as rows of slug, name, commentary_count."""
+        if commentaries is None:
+            commentaries = CommentaryPage.objects.live().public()
+        return (
+            self.commentary_through.objects.filter(content_object__in=commentaries.values("pk"))
+            .values(slug=F("tag__slug"), name=F("tag__name"))
+            .annotate(commentary_count=Count("content_object", distinct=True))
+            .order_by("-commentary_count", "name")[:limit]
         )
-        return counted.filter(commentary_count__gt=0).order_by("-commentary_count", "name")[:limit]
 
 
-def _count(through, visible):
+def _counts(through, visible):
+    """{tag id: visible pages carrying it}, from one grouped query."""
     rows = (
-        through.objects.filter(tag=OuterRef("pk"), content_object__in=visible)
-        .order_by()
+        through.objects.filter(content_object__in=visible.values("pk"))
         .values("tag")
         .annotate(n=Count("content_object", distinct=True))
-        .values("n")
+        .order_by()
     )
-    return Coalesce(Subquery(rows), 0)
+    return {row["tag"]: row["n"] for row in rows}
 
 
 VOCABULARIES = {

@@ -3,8 +3,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -136,18 +135,18 @@ class HomePage(Page):
         return context
 
     def active_experts(self, visible):
-        """The experts who published most recently."""
-        latest_date = (
-            Byline.objects.filter(expert=OuterRef("pk"), commentary__in=visible.values("pk"))
-            .order_by("-commentary__date")
-            .values("commentary__date")[:1]
-        )
-        return (
+        """The experts who published most recently (ranked on ids, then fetched)."""
+        latest = Max("bylines__commentary__date", filter=Q(bylines__commentary__in=visible))
+        ranked = (
             ExpertPage.objects.live()
             .public()
-            .annotate(latest_date=Subquery(latest_date))
+            .values("pk")
+            .annotate(latest_date=latest)
             .filter(latest_date__isnull=False)
-            .order_by("-latest_date", "title")[: self.expert_count]
+            .order_by("-latest_date", "pk")
+        )
+        return in_order_of(
+            ExpertPage.objects.all(), [row["pk"] for row in ranked[: self.expert_count]]
         )
 
 
@@ -227,6 +226,8 @@ class CommentaryPage(Page):
     class Meta:
         verbose_name = _("commentary")
         verbose_name_plural = _("commentaries")
+        # Every listing pages through commentaries newest first: (-date, -pk), read backwards.
+        indexes = [models.Index(fields=["date", "page_ptr"], name="commentary_date_order")]
 
     def clean(self):
         super().clean()
@@ -245,42 +246,57 @@ class CommentaryPage(Page):
 
     def related_commentaries(self, limit=3):
         """Other live, public commentaries ranked by shared experts, then shared tags (regions
-        and competences together), then recency. One query, plus one for their bylines."""
+        and competences together), then recency. One query ranks ids (grouped by id alone, so
+        it stays cheap), one fetches those pages, one their bylines."""
         experts = Byline.objects.filter(commentary_id=self.pk).values("expert_id")
         regions = CommentaryRegion.objects.filter(content_object_id=self.pk).values("tag_id")
         competences = CommentaryCompetence.objects.filter(content_object_id=self.pk).values(
             "tag_id"
         )
-        sharing_experts = Byline.objects.filter(expert_id__in=experts)
-        sharing_regions = CommentaryRegion.objects.filter(tag_id__in=regions)
-        sharing_competences = CommentaryCompetence.objects.filter(tag_id__in=competences)
-        candidates = (
+        sharing = (
+            Q(pk__in=Byline.objects.filter(expert_id__in=experts).values("commentary_id"))
+            | Q(
+                pk__in=CommentaryRegion.objects.filter(tag_id__in=regions).values(
+                    "content_object_id"
+                )
+            )
+            | Q(
+                pk__in=CommentaryCompetence.objects.filter(tag_id__in=competences).values(
+                    "content_object_id"
+                )
+            )
+        )
+        shared_experts = Count(
+            "bylines__expert", filter=Q(bylines__expert_id__in=experts), distinct=True
+        )
+        shared_regions = Count(
+            "region_items__tag", filter=Q(region_items__tag_id__in=regions), distinct=True
+        )
+        shared_competences = Count(
+            "competence_items__tag",
+            filter=Q(competence_items__tag_id__in=competences),
+            distinct=True,
+        )
+        ranked = (
             CommentaryPage.objects.live()
             .public()
             .exclude(pk=self.pk)
-            .filter(
-                Q(pk__in=sharing_experts.values("commentary_id"))
-                | Q(pk__in=sharing_regions.values("content_object_id"))
-                | Q(pk__in=sharing_competences.values("content_object_id"))
+            .filter(sharing)
+            .values("pk", "date")
+            .annotate(
+                shared_experts=shared_experts, shared_tags=shared_regions + shared_competences
             )
+            .order_by("-shared_experts", "-shared_tags", "-date", "-pk")
         )
-        ranked = candidates.annotate(
-            shared_experts=_shared(sharing_experts, "commentary_id", "expert_id"),
-            shared_tags=_shared(sharing_regions, "content_object_id", "tag_id")
-            + _shared(sharing_competences, "content_object_id", "tag_id"),
-        ).order_by("-shared_experts", "-shared_tags", "-date", "-pk")
-        return ranked[:limit].prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("expert"))
+        return in_order_of(
+            CommentaryPage.objects.prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("expert"))
+            ),
+            [row["pk"] for row in ranked[:limit]],
         )
 
 
-def _shared(rows, owner, counted):
-    """How many of `rows` (bylines or tag rows matching this page's) belong to the outer page."""
-    per_page = (
-        rows.filter(**{owner: OuterRef("pk")})
-        .order_by()
-        .values(owner)
-        .annotate(n=Count(counted, distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(per_page), 0)
+def in_order_of(queryset, ids):
+    """The objects with these ids, in the order of the ids (one query, none if no ids)."""
+    position = {pk: index for index, pk in enumerate(ids)}
+    return sorted(queryset.filter(pk__in=ids), key=lambda obj: position[obj.pk])

@@ -263,7 +263,18 @@ def load_sample(n, stdout, progress_every=None):
         competences = tag_ids(Competence, [name for name, _topic in COMPETENCES])
         experts = load_experts(expert_pool_size(n), regions, competences, stdout)
         created = load_commentaries(n, experts, regions, competences, stdout, progress_every)
+        if created:
+            analyze_tables()
     return created
+
+
+def analyze_tables():
+    """Refresh the planner's statistics: right after a bulk load they still describe the
+    empty tables, and PostgreSQL then picks plans that are slower by orders of magnitude."""
+    models = (Page, CommentaryPage, ExpertPage, Byline, CommentaryRegion, CommentaryCompetence)
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def load_experts(count, regions, competences, stdout):

@@ -13,7 +13,7 @@ EXPERTS = 24
 
 def tag_index(request, vocabulary):
     vocab = VOCABULARIES[vocabulary]
-    tags = vocab.in_use().order_by("name")
+    tags = vocab.in_use()
     return TemplateResponse(
         request, "publications/tag_index.html", {"vocabulary": vocab, "tags": tags}
     )
