@@ -2,9 +2,30 @@
 
 import re
 
+from django.db import connections
+
 import pytest
 
 from .conftest import screenshot
+
+# Harness workaround; it belongs in tests/browser/conftest.py. Once Playwright's sync API has
+# started, its event loop counts as running in this thread, so Django's connection handler
+# (asgiref Local, thread_critical) switches to per-context storage and hands out fresh
+# connection objects. Those lack the serialized copy of the migrated data that
+# django_db_serialized_rollback reloads before each transactional test: every browser test
+# after the first would start on an empty database. Keep the objects the test database was
+# set up with; these are taken at import, before any browser starts.
+STARTUP_CONNECTIONS = {alias: connections[alias] for alias in connections}
+
+
+@pytest.fixture(autouse=True)
+def _connections_survive_playwright():
+    for alias, original in STARTUP_CONNECTIONS.items():
+        current = connections[alias]
+        if hasattr(original, "_test_serialized_contents") and not hasattr(
+            current, "_test_serialized_contents"
+        ):
+            connections[alias] = original
 
 
 def result_count(page):
