@@ -17,7 +17,10 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail serves every page; it must come last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Hubs are plain views; they must come before Wagtail, which serves every other path, last.
+urlpatterns += [
+    path("", include("publications.urls")),
+    path("", include(wagtail_urls)),
+]
 
 handler500 = "config.resilience.server_error"

@@ -1,7 +1,10 @@
 """Expert profiles. Commentaries reach an expert through the Byline reverse relation
 (``expert.bylines``), so this app never imports publications."""
 
+from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -14,6 +17,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from editorial.permissions import ReviewedPublishingMixin
+from taxonomy.facets import page_number
 from taxonomy.models import Competence, Region
 
 PROFILE_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -57,16 +61,26 @@ class ExpertIndexPage(ReviewedPublishingMixin, Page):
     class Meta:
         verbose_name = _("expert directory")
 
+    per_page = 30
+
     def get_context(self, request, *args, **kwargs):
+        from .filters import ExpertDirectoryFilters
+
         context = super().get_context(request, *args, **kwargs)
-        context["experts"] = (
-            ExpertPage.objects.child_of(self)
-            .live()
-            .public()
-            .order_by("surname", "title")
-            .select_related("photo")
-            .prefetch_related("competences", "regions")
+        experts = ExpertPage.objects.child_of(self).live().public()
+        filters = ExpertDirectoryFilters(request.GET, experts)
+        visible = Page.objects.live().public().values("pk")
+        ordered = filters.results.annotate(
+            commentary_count=Count(
+                "bylines__commentary", distinct=True, filter=Q(bylines__commentary__in=visible)
+            )
+        ).order_by(Lower("surname"), "title", "pk")
+        page_obj = filters.paginate(ordered, self.per_page)
+        filters.count_options(page_obj.paginator.count)
+        page_obj.object_list = page_obj.object_list.select_related("photo").prefetch_related(
+            "competences", "regions"
         )
+        context.update(filters=filters, page_obj=page_obj, experts=page_obj.object_list)
         return context
 
 
@@ -149,19 +163,44 @@ class ExpertPage(ReviewedPublishingMixin, Page):
         if not self.surname and self.title:
             self.surname = self.title.split()[-1]
 
+    commentaries_per_page = 10
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["commentary_bylines"] = self.commentary_bylines()
+        page_obj = Paginator(self.commentary_bylines(), self.commentaries_per_page).get_page(
+            page_number(request.GET.get("page"))
+        )
+        context.update(
+            commentary_page=page_obj,
+            commentary_bylines=page_obj.object_list,
+            peers=self.peers(),
+        )
         return context
 
     def commentary_bylines(self):
         """This expert's bylines on live, public commentaries, newest first, with co-authors."""
         visible = Page.objects.live().public().values("pk")
+        byline_model = self.bylines.model  # publications.Byline, reached without importing it
+        co_authors = byline_model.objects.select_related("expert")
         return (
             self.bylines.filter(commentary__in=visible)
             .select_related("commentary")
             .prefetch_related(
-                "commentary__bylines__expert", "commentary__regions", "commentary__competences"
+                models.Prefetch("commentary__bylines", queryset=co_authors),
+                "commentary__regions",
+                "commentary__competences",
             )
-            .order_by("-commentary__date", "-commentary__first_published_at")
+            .order_by("-commentary__date", "-commentary__first_published_at", "-commentary_id")
+        )
+
+    def peers(self, limit=6):
+        """Other experts who share competences with this one, those sharing most first."""
+        mine = ExpertCompetence.objects.filter(content_object_id=self.pk).values("tag_id")
+        return (
+            ExpertPage.objects.live()
+            .public()
+            .exclude(pk=self.pk)
+            .filter(competence_items__tag__in=mine)
+            .annotate(shared=Count("competence_items", distinct=True))
+            .order_by("-shared", Lower("surname"), "title")[:limit]
         )

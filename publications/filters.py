@@ -1,91 +1,93 @@
-"""Query-string filters for the publications listing.
+"""Query-string filters for the publications listing: expert, region, competence, year.
 
 Values from the query string are shape-checked, capped and matched against slugs that exist
-before they reach a queryset; anything else is reported back to the reader as ignored.
+before they reach a queryset; anything else is reported back to the reader as ignored. Each
+filter narrows with a `pk IN (subquery)`, so results never repeat and need no DISTINCT.
 """
 
+import datetime
 import re
-from dataclasses import dataclass, field
 
-from django.core.paginator import Paginator
-from django.http import QueryDict
+from django.db.models import F, Q
+from django.db.models.functions import ExtractYear
+from django.utils.functional import cached_property
 
 from experts.models import ExpertPage
+from taxonomy.facets import SLUG_RE, FacetedFilters, with_counts
 from taxonomy.models import Competence, Region
 
-SLUG_RE = re.compile(r"^[-\w]{1,100}$")
-MAX_VALUES = 20  # per filter; more is not a reader's request
+from .models import Byline, CommentaryCompetence, CommentaryRegion
+
+YEAR_RE = re.compile(r"^\d{4}$")
+TAGS = {
+    "region": (Region, CommentaryRegion),
+    "competence": (Competence, CommentaryCompetence),
+}
 
 
-@dataclass
-class Facet:
-    key: str
-    label: str
-    selected: list = field(default_factory=list)  # objects with .slug and a display name
-    unknown: list = field(default_factory=list)  # values that matched nothing
+class PublicationFilters(FacetedFilters):
+    facet_labels = (
+        ("expert", "Expert"),
+        ("region", "Region"),
+        ("competence", "Competence"),
+        ("year", "Year"),
+    )
 
+    @cached_property
+    def visible_experts(self):
+        return ExpertPage.objects.live().public()
 
-class PublicationFilters:
-    lookups = {
-        "expert": ("Expert", "bylines__expert__slug__in"),
-        "region": ("Region", "regions__slug__in"),
-        "competence": ("Competence", "competences__slug__in"),
-    }
-
-    def __init__(self, query: QueryDict):
-        self.query = query
-        self.facets = {key: Facet(key, label) for key, (label, _) in self.lookups.items()}
-        for key, facet in self.facets.items():
-            wanted = self._clean_values(query.getlist(key))
-            found = {obj.slug: obj for obj in self._objects(key, wanted)}
-            facet.selected = [found[slug] for slug in wanted if slug in found]
-            facet.unknown = [slug for slug in wanted if slug not in found]
-
-    @staticmethod
-    def _clean_values(values):
-        cleaned = []
-        for value in values[: MAX_VALUES * 2]:
-            value = value.strip().lower()
-            if SLUG_RE.match(value) and value not in cleaned:
-                cleaned.append(value)
-            elif value and value not in cleaned:
-                cleaned.append(value[:100])
-        return cleaned[:MAX_VALUES]
-
-    @staticmethod
-    def _objects(key, slugs):
-        valid = [slug for slug in slugs if SLUG_RE.match(slug)]
-        if not valid:
-            return []
+    def resolve(self, key, values):
+        if key == "year":
+            return {v: v for v in values if YEAR_RE.match(v) and 1000 < int(v) < 3000}
+        slugs = [v for v in values if SLUG_RE.match(v)]
+        if not slugs:
+            return {}
         if key == "expert":
-            return ExpertPage.objects.live().filter(slug__in=valid).only("title", "slug")
-        model = Region if key == "region" else Competence
-        return model.objects.filter(slug__in=valid)
+            experts = self.visible_experts.filter(slug__in=slugs)
+            return dict(experts.values_list("slug", "title"))
+        model = TAGS[key][0]
+        return dict(model.objects.filter(slug__in=slugs).values_list("slug", "name"))
 
-    @property
-    def active(self):
-        return [facet for facet in self.facets.values() if facet.selected]
+    def restrict(self, queryset, key, values):
+        if key == "year":
+            years = Q()
+            for year in map(int, values):
+                years |= Q(
+                    date__gte=datetime.date(year, 1, 1), date__lt=datetime.date(year + 1, 1, 1)
+                )
+            return queryset.filter(years)
+        if key == "expert":
+            matching = Byline.objects.filter(expert__slug__in=values).values("commentary_id")
+        else:
+            through = TAGS[key][1]
+            matching = through.objects.filter(tag__slug__in=values).values("content_object_id")
+        return queryset.filter(pk__in=matching)
 
-    @property
-    def unknown(self):
-        return [(facet, value) for facet in self.facets.values() for value in facet.unknown]
+    def count(self, key, queryset, current):
+        pks = queryset.order_by().values("pk")
+        if key == "year":
+            rows = queryset.order_by().annotate(value=ExtractYear("date")).values("value")
+            counted = "pk"
+        elif key == "expert":
+            visible_experts = self.visible_experts.values("pk")
+            rows = (
+                Byline.objects.filter(commentary__in=pks, expert__in=visible_experts)
+                .values(value=F("expert__slug"), label=F("expert__title"))
+                .order_by()
+            )
+            counted = "commentary_id"
+        else:
+            through = TAGS[key][1]
+            rows = (
+                through.objects.filter(content_object__in=pks)
+                .values(value=F("tag__slug"), label=F("tag__name"))
+                .order_by()
+            )
+            counted = "content_object_id"
+        return with_counts(rows, counted, current)
 
-    def apply(self, queryset):
-        for key, facet in self.facets.items():
-            if facet.selected:
-                lookup = self.lookups[key][1]
-                slugs = [obj.slug for obj in facet.selected]
-                queryset = queryset.filter(**{lookup: slugs})
-        return queryset.distinct() if self.active else queryset
-
-    def paginate(self, queryset, per_page):
-        return Paginator(queryset, per_page).get_page(self.query.get("page"))
-
-    def querystring(self, **changes):
-        """The current filters as a query string, without the page number."""
-        query = QueryDict(mutable=True)
-        for key, facet in self.facets.items():
-            query.setlist(key, [obj.slug for obj in facet.selected])
-        for key, value in changes.items():
-            query.setlist(key, value)
-        return query.urlencode()
+    def sort_key(self, key, option):
+        if key == "year":
+            return (not option.selected, -int(option.value))
+        return super().sort_key(key, option)

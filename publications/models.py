@@ -1,13 +1,18 @@
 """Commentaries, their listing and the home page."""
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import ItemBase
-from wagtail.admin.panels import FieldPanel, MultipleChooserPanel, TitleFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    MultipleChooserPanel,
+    PageChooserPanel,
+    TitleFieldPanel,
+)
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -82,8 +87,20 @@ def with_listing_relations(queryset):
 
 class HomePage(Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+    featured_commentary = models.ForeignKey(
+        "publications.CommentaryPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown first on the home page; the latest commentary if empty."),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        PageChooserPanel("featured_commentary", "publications.CommentaryPage"),
+    ]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["publications.PublicationIndexPage", "experts.ExpertIndexPage"]
     max_count = 1
@@ -91,12 +108,51 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    latest_count = 6
+    hub_count = 6
+    expert_count = 6
+
     def get_context(self, request, *args, **kwargs):
+        from .hubs import VOCABULARIES
+
         context = super().get_context(request, *args, **kwargs)
-        latest = CommentaryPage.objects.live().public().order_by("-date", "-pk")
-        context["latest"] = with_listing_relations(latest)[:10]
-        context["publications_index"] = PublicationIndexPage.objects.live().first()
+        visible = CommentaryPage.objects.live().public()
+        latest = with_listing_relations(visible.order_by("-date", "-pk"))
+        featured = None
+        if self.featured_commentary_id:
+            # A featured page that was since unpublished or made private is passed over.
+            featured = with_listing_relations(visible.filter(pk=self.featured_commentary_id))
+            featured = featured.first()
+        if featured is None:
+            latest = list(latest[: self.latest_count + 1])
+            featured, latest = (latest[0], latest[1:]) if latest else (None, [])
+        else:
+            latest = latest.exclude(pk=featured.pk)[: self.latest_count]
+        context.update(
+            featured=featured,
+            latest=latest,
+            hubs=[
+                (vocabulary, vocabulary.most_active(self.hub_count, visible))
+                for vocabulary in VOCABULARIES.values()
+            ],
+            experts=self.active_experts(visible),
+        )
         return context
+
+    def active_experts(self, visible):
+        """The experts who published most recently (ranked on ids, then fetched)."""
+        latest = Max("bylines__commentary__date", filter=Q(bylines__commentary__in=visible))
+        ranked = (
+            ExpertPage.objects.live()
+            .public()
+            .values("pk")
+            .annotate(latest_date=latest)
+            .filter(latest_date__isnull=False)
+            .order_by("-latest_date", "pk")
+        )
+        return in_order_of(
+            ExpertPage.objects.all(), [row["pk"] for row in ranked[: self.expert_count]]
+        )
 
 
 class PublicationIndexPage(ReviewedPublishingMixin, Page):
@@ -115,10 +171,10 @@ class PublicationIndexPage(ReviewedPublishingMixin, Page):
         from .filters import PublicationFilters
 
         context = super().get_context(request, *args, **kwargs)
-        filters = PublicationFilters(request.GET)
         commentaries = CommentaryPage.objects.child_of(self).live().public()
-        commentaries = filters.apply(commentaries).order_by("-date", "-pk")
-        page_obj = filters.paginate(commentaries, self.per_page)
+        filters = PublicationFilters(request.GET, commentaries)
+        page_obj = filters.paginate(filters.results.order_by("-date", "-pk"), self.per_page)
+        filters.count_options(page_obj.paginator.count)
         page_obj.object_list = with_listing_relations(page_obj.object_list)
         context.update(filters=filters, page_obj=page_obj, commentaries=page_obj.object_list)
         return context
@@ -184,10 +240,70 @@ class CommentaryPage(ReviewedPublishingMixin, Page):
     class Meta:
         verbose_name = _("commentary")
         verbose_name_plural = _("commentaries")
+        # Every listing pages through commentaries newest first: (-date, -pk), read backwards.
+        indexes = [models.Index(fields=["date", "page_ptr"], name="commentary_date_order")]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["bylines"] = self.bylines.select_related("expert__photo").prefetch_related(
             "expert__competences"
         )
+        context["related"] = self.related_commentaries()
         return context
+
+    def related_commentaries(self, limit=3):
+        """Other live, public commentaries ranked by shared experts, then shared tags (regions
+        and competences together), then recency. One query ranks ids (grouped by id alone, so
+        it stays cheap), one fetches those pages, one their bylines."""
+        experts = Byline.objects.filter(commentary_id=self.pk).values("expert_id")
+        regions = CommentaryRegion.objects.filter(content_object_id=self.pk).values("tag_id")
+        competences = CommentaryCompetence.objects.filter(content_object_id=self.pk).values(
+            "tag_id"
+        )
+        sharing = (
+            Q(pk__in=Byline.objects.filter(expert_id__in=experts).values("commentary_id"))
+            | Q(
+                pk__in=CommentaryRegion.objects.filter(tag_id__in=regions).values(
+                    "content_object_id"
+                )
+            )
+            | Q(
+                pk__in=CommentaryCompetence.objects.filter(tag_id__in=competences).values(
+                    "content_object_id"
+                )
+            )
+        )
+        shared_experts = Count(
+            "bylines__expert", filter=Q(bylines__expert_id__in=experts), distinct=True
+        )
+        shared_regions = Count(
+            "region_items__tag", filter=Q(region_items__tag_id__in=regions), distinct=True
+        )
+        shared_competences = Count(
+            "competence_items__tag",
+            filter=Q(competence_items__tag_id__in=competences),
+            distinct=True,
+        )
+        ranked = (
+            CommentaryPage.objects.live()
+            .public()
+            .exclude(pk=self.pk)
+            .filter(sharing)
+            .values("pk", "date")
+            .annotate(
+                shared_experts=shared_experts, shared_tags=shared_regions + shared_competences
+            )
+            .order_by("-shared_experts", "-shared_tags", "-date", "-pk")
+        )
+        return in_order_of(
+            CommentaryPage.objects.prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("expert"))
+            ),
+            [row["pk"] for row in ranked[:limit]],
+        )
+
+
+def in_order_of(queryset, ids):
+    """The objects with these ids, in the order of the ids (one query, none if no ids)."""
+    position = {pk: index for index, pk in enumerate(ids)}
+    return sorted(queryset.filter(pk__in=ids), key=lambda obj: position[obj.pk])

@@ -1,109 +1,238 @@
-"""The publications listing and expert directory: filters, bad input, fixed query counts."""
+"""The publications listing: filters, facet counts, active filters, pagination, bad input and
+fixed query counts."""
+
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 import pytest
-from bs4 import BeautifulSoup
 
 from .factories.experts import ExpertPageFactory
 from .factories.publications import CommentaryPageFactory
 from .factories.taxonomy import CompetenceFactory, RegionFactory
+from .helpers import facet_options, form_query, result_count, soup, titles
+
+ALL_VISIBLE = ["Japan security", "China energy", "Joint Japan energy", "Old Japan security"]
 
 
-def titles(response):
-    assert response.status_code == 200
-    return [
-        a.get_text() for a in BeautifulSoup(response.content, "html.parser").select(".card-title a")
-    ]
-
-
-@pytest.fixture
-def corpus(site_tree):
-    japan, china = RegionFactory(name="Japan"), RegionFactory(name="China")
-    security, energy = CompetenceFactory(name="Security"), CompetenceFactory(name="Energy")
-    anna = ExpertPageFactory(parent=site_tree["experts"], title="Anna Petrova")
-    boris = ExpertPageFactory(parent=site_tree["experts"], title="Boris Adamov")
-    index = site_tree["publications"]
-    CommentaryPageFactory(
-        parent=index,
-        title="Japan security",
-        date="2024-01-03",
-        authors=[anna],
-        regions=[japan],
-        competences=[security],
-    )
-    CommentaryPageFactory(
-        parent=index,
-        title="China energy",
-        date="2024-01-02",
-        authors=[boris],
-        regions=[china],
-        competences=[energy],
-    )
-    CommentaryPageFactory(
-        parent=index,
-        title="Joint Japan energy",
-        date="2024-01-01",
-        authors=[anna, boris],
-        regions=[japan, china],
-        competences=[energy],
-    )
-    CommentaryPageFactory(
-        parent=index, title="Unpublished", live=False, authors=[anna], regions=[japan]
-    )
-    return index
-
-
-def test_listing_is_newest_first_and_live_only(corpus, client):
-    assert titles(client.get("/publications/")) == [
-        "Japan security",
-        "China energy",
-        "Joint Japan energy",
-    ]
+def test_listing_is_newest_first_and_visible_only(corpus, client):
+    assert titles(client.get("/publications/")) == ALL_VISIBLE
 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("expert=anna-petrova", ["Japan security", "Joint Japan energy"]),
+        ("expert=anna-petrova", ["Japan security", "Joint Japan energy", "Old Japan security"]),
+        ("expert=boris-adamov", ["China energy", "Joint Japan energy"]),
         ("region=china", ["China energy", "Joint Japan energy"]),
         ("competence=energy", ["China energy", "Joint Japan energy"]),
+        ("year=2019", ["Old Japan security"]),
+        ("year=2024", ["Japan security", "China energy", "Joint Japan energy"]),
+        # OR inside a filter
+        ("region=japan&region=china", ALL_VISIBLE),
+        ("year=2019&year=2024", ALL_VISIBLE),
+        ("expert=boris-adamov&expert=anna-petrova", ALL_VISIBLE),
+        ("competence=energy&competence=security", ALL_VISIBLE),
+        # AND across filters
         ("region=japan&competence=energy", ["Joint Japan energy"]),
-        ("expert=boris-adamov&expert=anna-petrova&competence=security", ["Japan security"]),
-        ("region=japan&region=china", ["Japan security", "China energy", "Joint Japan energy"]),
+        ("expert=anna-petrova&year=2019", ["Old Japan security"]),
+        ("expert=anna-petrova&region=japan&competence=security&year=2024", ["Japan security"]),
+        (
+            "expert=boris-adamov&expert=anna-petrova&competence=security",
+            ["Japan security", "Old Japan security"],
+        ),
+        (
+            "expert=boris-adamov&region=japan&region=china&year=2024",
+            ["China energy", "Joint Japan energy"],
+        ),
+        ("region=korea", []),
+        ("expert=boris-adamov&year=2019", []),
     ],
 )
 def test_filters(corpus, client, query, expected):
     assert titles(client.get(f"/publications/?{query}")) == expected
 
 
+STATES = [
+    "",
+    "expert=anna-petrova",
+    "region=japan",
+    "region=japan&competence=energy",
+    "expert=boris-adamov&region=china",
+    "year=2024&expert=anna-petrova",
+    "region=japan&region=china&year=2019",
+]
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_each_facet_count_is_the_number_of_results_after_ticking_it(corpus, client, state):
+    page = soup(client.get(f"/publications/?{state}"))
+    checked = 0
+    for key in ("expert", "region", "competence", "year"):
+        for value, (label, count, is_checked) in facet_options(page, key).items():
+            if is_checked:
+                checked += 1
+                continue
+            after = soup(client.get(f"/publications/?{form_query(page, (key, value))}"))
+            assert result_count(after) == count, (state, key, value, label)
+            assert len(after.select(".card")) == count
+    assert checked == len([pair for pair in state.split("&") if pair])
+
+
+def test_a_checked_option_counts_the_current_results_that_carry_it(corpus, client):
+    page = soup(client.get("/publications/?region=japan&region=china&competence=energy"))
+    regions = facet_options(page, "region")
+    assert regions["japan"] == ("Japan", 1, True)
+    assert regions["china"] == ("China", 2, True)
+    assert result_count(page) == 2
+
+
+def test_only_options_with_results_are_offered(corpus, client):
+    page = soup(client.get("/publications/"))
+    assert set(facet_options(page, "region")) == {"japan", "china"}  # Korea is only on hidden pages
+    assert set(facet_options(page, "year")) == {"2024", "2019"}
+    narrowed = soup(client.get("/publications/?year=2019"))
+    assert set(facet_options(narrowed, "competence")) == {"security"}
+    assert set(facet_options(narrowed, "expert")) == {"anna-petrova"}
+
+
+def test_facet_counts_on_the_whole_listing(corpus, client):
+    page = soup(client.get("/publications/"))
+    assert facet_options(page, "expert") == {
+        "anna-petrova": ("Anna Petrova", 3, False),
+        "boris-adamov": ("Boris Adamov", 2, False),
+    }
+    assert facet_options(page, "region") == {
+        "japan": ("Japan", 3, False),
+        "china": ("China", 2, False),
+    }
+    assert facet_options(page, "year") == {
+        "2024": ("2024", 3, False),
+        "2019": ("2019", 1, False),
+    }
+
+
+def test_active_filters_each_have_a_remove_link_and_clear_all(corpus, client):
+    page = soup(client.get("/publications/?region=japan&competence=energy&year=2024"))
+    removes = {a["aria-label"]: a["href"] for a in page.select(".active-filters a.remove-filter")}
+    assert removes == {
+        "Remove region filter Japan": "/publications/?competence=energy&year=2024",
+        "Remove competence filter Energy": "/publications/?region=japan&year=2024",
+        "Remove year filter 2024": "/publications/?region=japan&competence=energy",
+    }
+    assert page.select_one(".active-filters a.clear-filters")["href"] == "/publications/"
+    assert titles(client.get(removes["Remove competence filter Energy"])) == [
+        "Japan security",
+        "Joint Japan energy",
+    ]
+
+
+def test_the_form_is_a_plain_get_form_with_a_submit_button(corpus, client):
+    page = soup(client.get("/publications/?region=japan"))
+    form = page.select_one("form.filters")
+    assert form["method"] == "get" and form["action"] == "/publications/"
+    assert form.select_one("button[type=submit]")
+    assert not page.select("script:not([src])"), "no inline script"
+    assert page.select_one('script[src$="js/filters.js"]')
+
+
+@pytest.fixture
+def many(site_tree):
+    japan = RegionFactory(name="Japan")
+    anna = ExpertPageFactory(parent=site_tree["experts"], title="Anna Petrova")
+    for n in range(45):
+        CommentaryPageFactory(
+            parent=site_tree["publications"],
+            title=f"Piece {n:02d}",
+            date=f"2020-01-{1 + n % 28:02d}" if n < 28 else f"2021-02-{n - 27:02d}",
+            authors=[anna],
+            regions=[japan] if n % 3 else [],
+        )
+    return site_tree
+
+
+def test_pagination_is_twenty_per_page_and_keeps_the_filters(many, client):
+    page = soup(client.get("/publications/?region=japan"))
+    assert result_count(page) == 30
+    assert len(page.select(".card")) == 20
+    following = page.select_one('.pagination a[rel="next"]')["href"]
+    assert following == "?region=japan&page=2"
+    second = soup(client.get(f"/publications/{following}"))
+    assert len(second.select(".card")) == 10
+    assert second.select_one('.pagination a[rel="prev"]')["href"] == "?region=japan&page=1"
+    assert "Page 2 of 2" in second.select_one(".pagination").get_text()
+
+
 @pytest.mark.parametrize(
-    "query",
-    [
-        "region=atlantis",
-        "expert=" + "x" * 5000,
-        "region=%E6%97%A5%E6%9C%AC",
-        "page=abc",
-        "page=0",
-        "page=999999",
-        "region=japan&region=japan",
-        "unknown=1",
-        "region=' OR 1=1 --",
-        "expert=../../admin",
-    ],
+    ("page", "shown"), [("abc", 1), ("0", 1), ("-3", 1), ("999999", 3), ("2", 2), ("1.5", 1)]
 )
+def test_page_numbers_are_clamped(many, client, page, shown):
+    response = soup(client.get(f"/publications/?page={page}"))
+    assert f"Page {shown} of 3" in response.select_one(".pagination").get_text()
+
+
+BAD_INPUT = [
+    "region=atlantis",
+    "expert=" + "x" * 5000,
+    "region=%E6%97%A5%E6%9C%AC",
+    "competence=%C3%A9nergie",
+    "page=abc",
+    "page=0",
+    "page=999999",
+    "page=" + "9" * 5000,
+    "region=japan&region=japan",
+    "region=japan&region=JAPAN&region=%20japan%20",
+    "unknown=1",
+    "region=' OR 1=1 --",
+    "expert=../../admin",
+    "region=%00",
+    "year=%00",
+    "year=abcd",
+    "year=99999",
+    "year=0001",
+    "region[]=japan",
+    "&".join(f"region=r{n}" for n in range(500)),
+    "expert=",
+    "%FF%FE=%FF",
+]
+
+
+@pytest.mark.parametrize("query", BAD_INPUT)
 def test_bad_input_never_breaks_the_listing(corpus, client, query):
     response = client.get(f"/publications/?{query}")
     assert response.status_code == 200
     assert titles(response)
 
 
-def test_unknown_filter_values_are_named_back_to_the_reader(corpus, client):
-    response = client.get("/publications/?region=atlantis&region=japan")
-    page = BeautifulSoup(response.content, "html.parser")
-    assert "atlantis" in page.select_one(".notice").get_text()
-    assert titles(response) == ["Japan security", "Joint Japan energy"]
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("region=atlantis&region=japan", "Region “atlantis”"),
+        ("expert=nobody", "Expert “nobody”"),
+        ("competence=%C3%A9nergie", "Competence “énergie”"),
+        ("expert=" + "x" * 5000, "Expert “xxxxxxxx"),
+        ("year=abcd", "Year “abcd”"),
+    ],
+)
+def test_unknown_filter_values_are_named_back_to_the_reader(corpus, client, query, named):
+    page = soup(client.get(f"/publications/?{query}"))
+    assert named in page.select_one(".notice").get_text()
+
+
+def test_unknown_values_are_ignored_not_applied(corpus, client):
+    assert titles(client.get("/publications/?region=atlantis&region=japan")) == [
+        "Japan security",
+        "Joint Japan energy",
+        "Old Japan security",
+    ]
+    assert titles(client.get("/publications/?expert=nobody")) == ALL_VISIBLE
+
+
+def test_a_duplicated_value_is_one_filter(corpus, client):
+    page = soup(client.get("/publications/?region=japan&region=JAPAN&region=japan"))
+    assert len(page.select(".active-filters a.remove-filter")) == 1
+    assert not page.select(".notice")
 
 
 def queries_for(client, url):
@@ -113,7 +242,20 @@ def queries_for(client, url):
     return len(ctx)
 
 
-LISTINGS = ["/publications/", "/publications/?region=japan&expert=anna-petrova", "/", "/experts/"]
+LISTING_URLS = [
+    "/publications/",
+    "/publications/?region=japan&expert=anna-petrova",
+    "/publications/?expert=anna-petrova&region=japan&competence=security&year=2020",
+    "/publications/?page=2",
+    "/",
+    "/experts/",
+    "/experts/?competence=security&region=japan&letter=P",
+    "/experts/anna-petrova/",
+    "/regions/",
+    "/regions/japan/",
+    "/competences/",
+    "/competences/security/",
+]
 
 
 def test_listing_query_counts_do_not_grow_with_content(site_tree, client):
@@ -123,12 +265,13 @@ def test_listing_query_counts_do_not_grow_with_content(site_tree, client):
             parent=site_tree["experts"],
             title=f"Anna Petrova {i}",
             slug="anna-petrova" if i == 0 else f"anna-{i}",
+            surname="Petrova",
             regions=[japan],
             competences=[security],
         )
         for i in range(3)
     ]
-    counts, created = {url: [] for url in LISTINGS}, 0
+    counts, created = {}, 0
     for total in (1, 20, 200):
         while created < total:
             CommentaryPageFactory(
@@ -138,8 +281,36 @@ def test_listing_query_counts_do_not_grow_with_content(site_tree, client):
                 competences=[security],
             )
             created += 1
-        for url in LISTINGS:
-            counts[url].append(queries_for(client, url))
+        for url in LISTING_URLS:
+            counts.setdefault(url, []).append(queries_for(client, url))
     for url, found in counts.items():
         assert found[0] == found[1] == found[2], (url, found)
     print("queries per listing:", {url: found[0] for url, found in counts.items()})
+
+
+def test_commentary_page_query_count_does_not_grow_with_related_candidates(site_tree, client):
+    japan, security = RegionFactory(name="Japan"), CompetenceFactory(name="Security")
+    experts = [ExpertPageFactory(parent=site_tree["experts"]) for _ in range(3)]
+
+    def commentary():
+        return CommentaryPageFactory(
+            parent=site_tree["publications"],
+            authors=experts,
+            regions=[japan],
+            competences=[security],
+        )
+
+    url, counts, created = commentary().url, [], 0
+    for others in (1, 20, 200):
+        while created < others:
+            commentary()
+            created += 1
+        counts.append(queries_for(client, url))
+    assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_filter_values_never_reach_the_orm_unchecked(corpus, client):
+    """A value that is not a slug is never looked up: the query log shows no trace of it."""
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/publications/?region=%27%20OR%201%3D1%20--&expert=a%20b")
+    assert not any(re.search(r"OR 1=1|a b", q["sql"]) for q in ctx.captured_queries)

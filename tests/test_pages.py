@@ -142,8 +142,8 @@ def test_commentary_page_shows_every_seed_field(seeded, client):
     assert byline["href"] == SEED_EXPERT_URL and byline.get_text() == "Andrey Sushentsov"
     assert "President" in page.select_one(".bylines").get_text()
     tag_links = {a.get_text(): a["href"] for a in page.select(".tags a")}
-    assert tag_links["Japan"] == "/publications/?region=japan"
-    assert tag_links["Global Trends"] == "/publications/?competence=global-trends"
+    assert tag_links["Japan"] == "/regions/japan/"
+    assert tag_links["Global Trends"] == "/competences/global-trends/"
     assert set(tag_links) == {"Russia", "Japan", "East Asia", "Global Trends", "United States"}
     author = page.select_one(".author").get_text()
     for text in [

@@ -1,3 +1,4 @@
+import time
 import tomllib
 from pathlib import Path
 
@@ -10,16 +11,30 @@ from editorial.roles import ensure_editorial_setup
 from experts.models import ExpertIndexPage
 from publications.importer import CommentaryImporter, save
 from publications.models import HomePage, PublicationIndexPage
+from publications.sample import load_sample
 
 from .import_commentary import import_files
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
+MAX_SAMPLE = 1_000_000  # a treebeard step of 4 base-36 digits holds 1.68 million children
 
 
 class Command(BaseCommand):
     help = "Create the site tree if missing and load the seed commentaries. Safe to run again."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--sample",
+            type=int,
+            default=0,
+            metavar="N",
+            help="also create N deterministic sample commentaries and their experts "
+            "(development and load tests; the same N twice adds nothing)",
+        )
+
+    def handle(self, *args, sample=0, **options):
+        if not 0 <= sample <= MAX_SAMPLE:
+            raise CommandError(f"--sample takes a number from 0 to {MAX_SAMPLE:,}.")
         with transaction.atomic():
             home = ensure_site_tree()
             ensure_editorial_setup()
@@ -29,6 +44,13 @@ class Command(BaseCommand):
             failed = import_files(self, CommentaryImporter(), [path], **tags)
             if failed:
                 raise CommandError(f"The seed file {path.name} could not be loaded.")
+        if sample:
+            started = time.monotonic()
+            load_sample(sample, self.stdout)
+            self.stdout.write(
+                f"Sample data ready in {time.monotonic() - started:.1f}s. "
+                "Run 'manage.py update_index' to make it searchable."
+            )
 
 
 def load_tags(path):

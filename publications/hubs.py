@@ -1,0 +1,83 @@
+"""The two vocabularies as hubs: what each tag gathers, counted in SQL, drafts and private pages
+left out. Used by the hub views and the home page."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F
+
+from experts.models import ExpertCompetence, ExpertPage, ExpertRegion
+from taxonomy.models import Competence, Region
+
+from .models import CommentaryCompetence, CommentaryPage, CommentaryRegion
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    key: str  # the query-string key of the listing filters
+    model: type
+    commentary_through: type
+    expert_through: type
+    singular: str
+    plural: str
+
+    @property
+    def index_url_name(self):
+        return f"hubs:{self.key}s"
+
+    @property
+    def hub_url_name(self):
+        return f"hubs:{self.key}"
+
+    def commentaries(self, tag):
+        tagged = self.commentary_through.objects.filter(tag=tag).values("content_object_id")
+        return CommentaryPage.objects.live().public().filter(pk__in=tagged)
+
+    def experts(self, tag):
+        tagged = self.expert_through.objects.filter(tag=tag).values("content_object_id")
+        return ExpertPage.objects.live().public().filter(pk__in=tagged)
+
+    def in_use(self):
+        """The tags on at least one visible commentary or expert, by name, each with
+        `commentary_count` and `expert_count`: two grouped counts, then the tags."""
+        commentaries = _counts(self.commentary_through, CommentaryPage.objects.live().public())
+        experts = _counts(self.expert_through, ExpertPage.objects.live().public())
+        tags = list(self.model.objects.filter(pk__in={*commentaries, *experts}).order_by("name"))
+        for tag in tags:
+            tag.commentary_count = commentaries.get(tag.pk, 0)
+            tag.expert_count = experts.get(tag.pk, 0)
+        return tags
+
+    def most_active(self, limit, commentaries=None):
+        """The tags on most visible commentaries, as rows of slug, name, commentary_count."""
+        if commentaries is None:
+            commentaries = CommentaryPage.objects.live().public()
+        return (
+            self.commentary_through.objects.filter(content_object__in=commentaries.values("pk"))
+            .values(slug=F("tag__slug"), name=F("tag__name"))
+            .annotate(commentary_count=Count("content_object", distinct=True))
+            .order_by("-commentary_count", "name")[:limit]
+        )
+
+
+def _counts(through, visible):
+    """{tag id: visible pages carrying it}, from one grouped query."""
+    rows = (
+        through.objects.filter(content_object__in=visible.values("pk"))
+        .values("tag")
+        .annotate(n=Count("content_object", distinct=True))
+        .order_by()
+    )
+    return {row["tag"]: row["n"] for row in rows}
+
+
+VOCABULARIES = {
+    "region": Vocabulary("region", Region, CommentaryRegion, ExpertRegion, "Region", "Regions"),
+    "competence": Vocabulary(
+        "competence",
+        Competence,
+        CommentaryCompetence,
+        ExpertCompetence,
+        "Competence",
+        "Competences",
+    ),
+}

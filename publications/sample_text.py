@@ -1,0 +1,197 @@
+"""Words for the sample content (publications/sample.py). Vocabularies are listed from the most
+to the least frequent; the sample draws from them with skewed (Zipf) weights."""
+
+REGIONS = [
+    "Russia",
+    "United States",
+    "China",
+    "Europe",
+    "Middle East",
+    "Ukraine",
+    "Germany",
+    "Japan",
+    "India",
+    "Turkey",
+    "Iran",
+    "East Asia",
+    "Central Asia",
+    "France",
+    "United Kingdom",
+    "Poland",
+    "South Caucasus",
+    "Arctic",
+    "Africa",
+    "Latin America",
+    "Korean Peninsula",
+    "Southeast Asia",
+    "Israel",
+    "Syria",
+    "Brazil",
+    "Baltic States",
+    "Balkans",
+    "Pakistan",
+    "Afghanistan",
+    "Saudi Arabia",
+    "Egypt",
+    "Indonesia",
+    "Australia",
+    "Canada",
+    "Mexico",
+    "Kazakhstan",
+    "Belarus",
+    "Serbia",
+    "Vietnam",
+    "South Africa",
+]
+
+# (vocabulary name, how it reads inside a sentence)
+COMPETENCES = [
+    ("Security", "security"),
+    ("Global Trends", "global trends"),
+    ("Energy", "energy policy"),
+    ("Diplomacy", "diplomacy"),
+    ("Economy", "economic policy"),
+    ("Arms Control", "arms control"),
+    ("Sanctions", "sanctions"),
+    ("Trade", "trade"),
+    ("Military Affairs", "military affairs"),
+    ("Technology", "technology"),
+    ("Nuclear Policy", "nuclear policy"),
+    ("Elections", "elections"),
+    ("Migration", "migration"),
+    ("Climate", "climate policy"),
+    ("Cybersecurity", "cybersecurity"),
+    ("Finance", "finance"),
+    ("Infrastructure", "infrastructure"),
+    ("Food Security", "food security"),
+    ("International Law", "international law"),
+    ("Public Health", "public health"),
+    ("Demography", "demography"),
+    ("Religion and Politics", "religion and politics"),
+]
+
+TITLES = [
+    "{region} and the future of {topic}",
+    "Why {topic} matters for {region}",
+    "The limits of {topic} in {region}",
+    "Can {region} and {region2} agree on {topic}?",
+    "{topic} in {region}: what has changed",
+    "How {region} is rethinking {topic}",
+    "Is {region} ready for a new era of {topic}?",
+    "What {region2} gets wrong about {topic} in {region}",
+    "{region}, {region2} and the politics of {topic}",
+    "Five questions on {topic} in {region}",
+    "A quiet shift in {region}'s approach to {topic}",
+    "The next decade of {topic} in {region}",
+]
+
+LEADS = [
+    "Few expected {region} to move on {topic} this year; its choices now shape the debate "
+    "well beyond its borders.",
+    "The debate on {topic} in {region} is often framed as a contest with {region2}. That "
+    "framing misses what is really at stake.",
+    "{region} has changed its tone on {topic}. The substance, however, has moved less than "
+    "the headlines suggest.",
+    "For a decade {topic} was a secondary issue for {region}. It no longer is, and the "
+    "consequences are only starting to show.",
+    "Both {region} and {region2} claim to want stability in {topic}. Their definitions of "
+    "stability could hardly be more different.",
+    "A closer look at {topic} in {region} reveals constraints that rhetoric tends to hide.",
+]
+
+SENTENCES = [
+    "Officials in {region} describe {topic} as a long-term priority.",
+    "Yet the resources committed so far remain modest.",
+    "The view from {region2} is markedly more sceptical.",
+    "Much depends on how domestic politics in {region} evolve over the next two years.",
+    "Past attempts to reform {topic} stalled for lack of a shared agenda.",
+    "Markets have so far reacted calmly, but that calm may prove deceptive.",
+    "Regional partners are watching closely and hedging their bets.",
+    "The experience of {region2} offers a useful, if imperfect, comparison.",
+    "None of this makes a breakthrough impossible; it makes it expensive.",
+    "Public opinion in {region} has shifted faster than official positions.",
+    "Experts disagree on whether the current course is sustainable.",
+    "A realistic policy would start from interests rather than declarations.",
+    "The institutional framework for {topic} has barely changed since the 1990s.",
+    "External pressure has strengthened, not weakened, the hand of the sceptics.",
+    "The coming summit will test how much room for compromise really exists.",
+    "Data on {topic} remain patchy, which feeds competing narratives.",
+    "Neighbours of {region} fear being caught between larger powers.",
+    "In the short term, incremental steps are more likely than grand bargains.",
+    "The cost of inaction is rising, even if it is rarely made explicit.",
+    "What happens next will depend as much on {region2} as on {region}.",
+]
+
+OUTLETS = [
+    "Global Affairs Review",
+    "Policy Quarterly",
+    "Eurasia Monitor",
+    "International Outlook",
+    "Strategic Dialogue Journal",
+    "World Politics Digest",
+    "Institute of World Economy",
+    "Centre for Strategic Studies",
+]
+
+POSITIONS = [
+    "Senior Fellow",
+    "Research Fellow",
+    "Programme Director",
+    "Associate Professor",
+    "Visiting Fellow",
+    "Research Director",
+    "Non-resident Fellow",
+    "Leading Researcher",
+    "Head of Department",
+]
+
+CITIES = [
+    ("Moscow", "Russia"),
+    ("Saint Petersburg", "Russia"),
+    ("Washington", "United States"),
+    ("New York", "United States"),
+    ("Beijing", "China"),
+    ("Shanghai", "China"),
+    ("Berlin", "Germany"),
+    ("Paris", "France"),
+    ("London", "United Kingdom"),
+    ("Tokyo", "Japan"),
+    ("New Delhi", "India"),
+    ("Ankara", "Turkey"),
+    ("Tehran", "Iran"),
+    ("Warsaw", "Poland"),
+    ("Almaty", "Kazakhstan"),
+    ("Minsk", "Belarus"),
+    ("Belgrade", "Serbia"),
+    ("Cairo", "Egypt"),
+    ("Jakarta", "Indonesia"),
+    ("São Paulo", "Brazil"),
+    ("Mexico City", "Mexico"),
+    ("Toronto", "Canada"),
+    ("Sydney", "Australia"),
+    ("Johannesburg", "South Africa"),
+    ("Hanoi", "Vietnam"),
+    ("Vienna", "Austria"),
+    ("Geneva", "Switzerland"),
+]
+
+FIRST_NAMES = [
+    "Alexei", "Anna", "Boris", "Chen", "Daria", "David", "Elena", "Emily", "Farid", "Fatima",
+    "Georg", "Hana", "Hiroshi", "Ines", "Ivan", "James", "Jana", "Kenji", "Laura", "Leila",
+    "Lukas", "Maria", "Mark", "Mehmet", "Mikhail", "Nadia", "Natalia", "Nikolai", "Olga", "Omar",
+    "Pavel", "Priya", "Rahul", "Rania", "Sara", "Sergei", "Sofia", "Svetlana", "Tomasz", "Vera",
+    "Victor", "Wei", "Xenia", "Yuki", "Yusuf", "Zara", "Andrea", "Bruno", "Clara", "Dmitri",
+    "Eva", "Felix", "Greta", "Hugo", "Irina", "Jonas", "Katarzyna", "Li", "Marco", "Nina",
+]  # fmt: skip
+
+SURNAMES = [
+    "Abramov", "Adler", "Aksoy", "Alvarez", "Bauer", "Belov", "Bernard", "Brown", "Castro",
+    "Chen", "Costa", "Dahl", "Demir", "Dubois", "Egorov", "Engel", "Fischer", "Fedorov",
+    "Garcia", "Gromov", "Haddad", "Hartmann", "Ivanov", "Ito", "Jansen", "Kato", "Kaplan",
+    "Khan", "Klein", "Kowalski", "Kuznetsov", "Larsen", "Lebedev", "Lefebvre", "Lin", "Lopez",
+    "Martin", "Meyer", "Mishra", "Morozov", "Nakamura", "Nguyen", "Novak", "Orlov", "Ozturk",
+    "Park", "Patel", "Petrov", "Popescu", "Quinn", "Rahman", "Reyes", "Rossi", "Sato", "Schmidt",
+    "Sharma", "Silva", "Smirnov", "Sokolov", "Suzuki", "Tanaka", "Tran", "Usmanov", "Vasquez",
+    "Volkov", "Wagner", "Wang", "Weber", "Wong", "Yamada", "Yilmaz", "Zaitsev", "Zhang",
+    "Zhou", "Zimmermann", "Ahmadi", "Bianchi", "Cohen", "Duarte", "Eriksen",
+]  # fmt: skip

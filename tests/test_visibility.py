@@ -1,0 +1,74 @@
+"""Drafts, private pages and scheduled pages never show in a listing, count, hub or related block.
+
+The corpus has three hidden commentaries (titles starting "Hidden"), the only pages on Korea, all
+signed by Anna Petrova and Boris Adamov; here a private and a draft expert are added too."""
+
+from wagtail.models import PageViewRestriction
+
+import pytest
+
+from .factories.experts import ExpertPageFactory
+from .helpers import facet_options, result_count, soup
+
+
+@pytest.fixture
+def hidden_experts(corpus):
+    experts = corpus["experts_index"]
+    private = ExpertPageFactory(
+        parent=experts, title="Hidden Private Expert", competences=[corpus["security"]]
+    )
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    ExpertPageFactory(
+        parent=experts, title="Hidden Draft Expert", competences=[corpus["security"]], live=False
+    )
+    for page in ("draft", "private", "scheduled"):
+        corpus[page].bylines.create(expert=private)
+    return corpus
+
+
+URLS = [
+    "/",
+    "/publications/",
+    "/publications/?region=korea",
+    "/publications/?expert=anna-petrova&expert=boris-adamov&competence=security",
+    "/publications/?year=2024",
+    "/experts/",
+    "/experts/?competence=security",
+    "/experts/anna-petrova/",
+    "/experts/boris-adamov/",
+    "/regions/",
+    "/regions/japan/",
+    "/regions/korea/",
+    "/competences/",
+    "/competences/security/",
+    "/publications/japan-security/",
+    "/publications/joint-japan-energy/",
+]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_hidden_pages_appear_nowhere(hidden_experts, client, url):
+    text = soup(client.get(url)).get_text()
+    assert "Hidden" not in text
+    assert "Korea" not in text or "korea" in url  # named only where the reader asked for it
+
+
+def test_hidden_pages_are_not_counted(hidden_experts, client):
+    listing = soup(client.get("/publications/"))
+    assert result_count(listing) == 4
+    assert facet_options(listing, "expert")["anna-petrova"][1] == 3
+    assert facet_options(listing, "competence")["security"][1] == 2
+    assert "korea" not in facet_options(listing, "region")
+    assert result_count(soup(client.get("/publications/?region=korea"))) == 0
+    directory = soup(client.get("/experts/?competence=security"))
+    assert result_count(directory) == 2
+    hub = soup(client.get("/competences/security/"))
+    assert "All 2 commentaries" in hub.select_one("a.hub-listing-link").get_text()
+
+
+def test_a_hidden_expert_is_not_a_filter(hidden_experts, client):
+    page = soup(client.get("/publications/?expert=hidden-private-expert"))
+    assert "Expert “hidden-private-expert”" in page.select_one(".notice").get_text()
+    assert result_count(page) == 4
