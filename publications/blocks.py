@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
+from .sanitize import render_rich_text
+
 BODY_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
 
 
@@ -26,8 +28,15 @@ class QuoteBlock(blocks.StructBlock):
         template = "components/quote_block.html"
 
 
+class SafeRichTextBlock(blocks.RichTextBlock):
+    """Renders through the sanitiser (publications/sanitize.py)."""
+
+    def render_basic(self, value, context=None):
+        return render_rich_text(value)
+
+
 class CommentaryBodyBlock(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(features=BODY_FEATURES)
+    paragraph = SafeRichTextBlock(features=BODY_FEATURES)
     heading = blocks.CharBlock(
         form_classname="title", max_length=255, template="components/heading_block.html"
     )
