@@ -28,7 +28,7 @@ class ExpertDirectoryFilters(FacetedFilters):
     def resolve(self, key, values):
         if key == "letter":
             return {v: v for v in values if len(v) == 1 and v.isalpha()}
-        slugs = [v for v in values if SLUG_RE.match(v)]
+        slugs = [v for v in values if SLUG_RE.fullmatch(v)]
         if not slugs:
             return {}
         model = TAGS[key][0]

@@ -18,7 +18,7 @@ from taxonomy.models import Competence, Region
 
 from .models import Byline, CommentaryCompetence, CommentaryRegion
 
-YEAR_RE = re.compile(r"^\d{4}$")
+YEAR_RE = re.compile(r"\d{4}")  # use with fullmatch
 TAGS = {
     "region": (Region, CommentaryRegion),
     "competence": (Competence, CommentaryCompetence),
@@ -39,8 +39,8 @@ class PublicationFilters(FacetedFilters):
 
     def resolve(self, key, values):
         if key == "year":
-            return {v: v for v in values if YEAR_RE.match(v) and 1000 < int(v) < 3000}
-        slugs = [v for v in values if SLUG_RE.match(v)]
+            return {v: v for v in values if YEAR_RE.fullmatch(v) and 1000 < int(v) < 3000}
+        slugs = [v for v in values if SLUG_RE.fullmatch(v)]
         if not slugs:
             return {}
         if key == "expert":

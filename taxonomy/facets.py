@@ -9,7 +9,7 @@ others back, and turns the aggregate rows into options with counts.
 Within a facet several values mean OR; across facets, AND. The count beside an option is the
 number of results the reader gets by ticking it: for an option of a facet with nothing selected,
 the results that carry it; for an extra option of a facet that already has a selection, the
-current results plus those the option adds (`total + n - c`, see `Option`).
+current results plus those the option adds (`total + n - c`, see `count_options`).
 """
 
 import re
@@ -19,7 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import QueryDict
 
-SLUG_RE = re.compile(r"^[-\w]{1,100}$")
+SLUG_RE = re.compile(r"[-\w]{1,100}")  # use with fullmatch
 MAX_VALUES = 20  # per facet; more is not a reader's request
 MAX_RAW_VALUES = 100  # values looked at per key at all
 COLLAPSE_AFTER = 12  # options beyond this many go under "more"
