@@ -20,6 +20,7 @@ if settings.DEBUG:
 # Hubs are plain views; they must come before Wagtail, which serves every other path, last.
 urlpatterns += [
     path("", include("publications.urls")),
+    path("", include("publications.discovery_urls")),
     path("", include(wagtail_urls)),
 ]
 

@@ -1,0 +1,26 @@
+"""Feeds, search, sitemap and robots.txt: plain views mounted before Wagtail's catch-all."""
+
+from django.urls import path
+
+from . import feeds
+from .urls import TagSlugConverter  # noqa: F401  (registers the "tagslug" converter)
+
+app_name = "discovery"
+
+
+def feed_paths(prefix, name, **kwargs):
+    """An RSS 2.0 feed at <prefix>feed/ and its Atom twin at <prefix>feed/atom/."""
+    return [
+        path(f"{prefix}feed/", feeds.rss, kwargs, name=f"{name}-rss"),
+        path(f"{prefix}feed/atom/", feeds.atom, kwargs, name=f"{name}-atom"),
+    ]
+
+
+urlpatterns = [
+    *feed_paths("publications/", "publications-feed", source="publications"),
+    *feed_paths("experts/<tagslug:slug>/", "expert-feed", source="expert"),
+    *feed_paths("regions/<tagslug:slug>/", "region-feed", source="hub", vocabulary="region"),
+    *feed_paths(
+        "competences/<tagslug:slug>/", "competence-feed", source="hub", vocabulary="competence"
+    ),
+]
