@@ -176,7 +176,12 @@ class PublicationIndexPage(ReviewedPublishingMixin, Page):
         page_obj = filters.paginate(filters.results.order_by("-date", "-pk"), self.per_page)
         filters.count_options(page_obj.paginator.count)
         page_obj.object_list = with_listing_relations(page_obj.object_list)
-        context.update(filters=filters, page_obj=page_obj, commentaries=page_obj.object_list)
+        context.update(
+            filters=filters,
+            page_obj=page_obj,
+            commentaries=page_obj.object_list,
+            canonical_query=filters.canonical_query(),
+        )
         return context
 
 
@@ -242,6 +247,11 @@ class CommentaryPage(ReviewedPublishingMixin, Page):
         verbose_name_plural = _("commentaries")
         # Every listing pages through commentaries newest first: (-date, -pk), read backwards.
         indexes = [models.Index(fields=["date", "page_ptr"], name="commentary_date_order")]
+
+    @property
+    def meta_description(self):
+        """For search engines and sharing: the editor's description, else the lead."""
+        return self.search_description or self.lead
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

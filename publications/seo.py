@@ -1,0 +1,50 @@
+"""For search engines: the sitemap (Wagtail's pages plus the hubs), robots.txt, and the
+canonical URL of a page."""
+
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
+from django.http import HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+
+from .hubs import VOCABULARIES
+
+
+class HubSitemap(DjangoSitemap):
+    """The region and competence hubs in use (tags on visible pages only)."""
+
+    def items(self):
+        return [(vocab, tag) for vocab in VOCABULARIES.values() for tag in vocab.in_use()]
+
+    def location(self, item):
+        vocab, tag = item
+        return reverse(vocab.hub_url_name, args=[tag.slug])
+
+
+SITEMAPS = {"pages": WagtailSitemap, "hubs": HubSitemap}
+
+
+def sitemap(request):
+    return wagtail_sitemap(request, sitemaps=SITEMAPS)
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('discovery:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def canonical_url(request, page=None, query=""):
+    """The page's full URL (or, off Wagtail, the path without its query), plus `query`."""
+    if page is not None:
+        url = page.get_full_url(request)
+    else:
+        url = request.build_absolute_uri(request.path)
+    return f"{url}?{query}" if query else url

@@ -1,0 +1,18 @@
+from django import template
+
+from wagtail.models import Page
+
+from ..seo import canonical_url as build_canonical_url
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The page's canonical URL; a view may narrow it with `canonical_query` in its context."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    page = context.get("page")
+    page = page if isinstance(page, Page) else None
+    return build_canonical_url(request, page, context.get("canonical_query", ""))
