@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import feeds, seo
+from . import feeds, search, seo
 from .urls import TagSlugConverter  # noqa: F401  (registers the "tagslug" converter)
 
 app_name = "discovery"
@@ -19,6 +19,7 @@ def feed_paths(prefix, name, **kwargs):
 urlpatterns = [
     path("sitemap.xml", seo.sitemap, name="sitemap"),
     path("robots.txt", seo.robots_txt, name="robots"),
+    path("search/", search.search, name="search"),
     *feed_paths("publications/", "publications-feed", source="publications"),
     *feed_paths("experts/<tagslug:slug>/", "expert-feed", source="expert"),
     *feed_paths("regions/<tagslug:slug>/", "region-feed", source="hub", vocabulary="region"),
