@@ -1,6 +1,6 @@
-"""Feeds, search, sitemap and robots.txt: plain views mounted before Wagtail's catch-all."""
+"""Feeds, search, sitemap, robots.txt and citations: plain views, mounted before Wagtail."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import feeds, search, seo
 from .urls import TagSlugConverter  # noqa: F401  (registers the "tagslug" converter)
@@ -20,6 +20,11 @@ urlpatterns = [
     path("sitemap.xml", seo.sitemap, name="sitemap"),
     path("robots.txt", seo.robots_txt, name="robots"),
     path("search/", search.search, name="search"),
+    re_path(
+        r"^(?P<page_path>(?:[-\w]+/)+)cite\.(?P<extension>bib|ris|json)$",
+        seo.citation,
+        name="citation",
+    ),
     *feed_paths("publications/", "publications-feed", source="publications"),
     *feed_paths("experts/<tagslug:slug>/", "expert-feed", source="expert"),
     *feed_paths("regions/<tagslug:slug>/", "region-feed", source="hub", vocabulary="region"),

@@ -1,13 +1,14 @@
-"""For search engines: the sitemap (Wagtail's pages plus the hubs), robots.txt, and the
-canonical URL of a page."""
+"""For search engines and reference managers: the sitemap (Wagtail's pages plus the hubs),
+robots.txt, the canonical URL of a page, citation downloads."""
 
 from django.contrib.sitemaps import Sitemap as DjangoSitemap
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+from wagtail.models import Site
 
 from .hubs import VOCABULARIES
 
@@ -39,6 +40,20 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('discovery:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def citation(request, page_path, extension):
+    """<commentary URL>cite.bib|ris|json for live, public commentaries of this site."""
+    from .models import CommentaryPage
+
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    url_path = site.root_page.url_path + page_path
+    page = CommentaryPage.objects.live().public().filter(url_path=url_path).first()
+    if page is None:
+        raise Http404
+    return page.cite(request, extension)
 
 
 def canonical_url(request, page=None, query=""):
