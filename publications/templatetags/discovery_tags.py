@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 from wagtail.models import Page
 
@@ -16,3 +17,18 @@ def canonical_url(context):
     page = context.get("page")
     page = page if isinstance(page, Page) else None
     return build_canonical_url(request, page, context.get("canonical_query", ""))
+
+
+@register.simple_tag(takes_context=True)
+def structured_data(context):
+    """A JSON-LD script block for this page, carrying the CSP nonce (inline scripts need it)."""
+    from ..structured_data import dump, for_context
+
+    data = for_context(context)
+    if data is None:
+        return ""
+    return format_html(
+        '<script type="application/ld+json" nonce="{}">{}</script>',
+        context.get("csp_nonce", ""),
+        dump(data),
+    )
