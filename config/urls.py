@@ -5,9 +5,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from publications.api import api_router
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/", api_router.urls),  # read-only: GET endpoints only (docs/api.md)
     # Review links and calendar feeds: secret-token URLs used without a session.
     path("", include("planning.urls")),
 ]
