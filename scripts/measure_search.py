@@ -4,9 +4,9 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/agora_bench \\
         .venv/bin/python scripts/measure_search.py --load 10000
 
---load N migrates, runs `load_seed --sample N` and `update_index` first. Then it times /search/ over 20 queries
-(expert surnames, region and competence names, a long and an odd query), each once warmed up
-and once timed, and prints the median and the spread. Figures are printed, not asserted.
+--load N migrates, runs `load_seed --sample N` and `update_index` first. Then it times /search/
+over 20 queries (expert surnames, region and competence names, a long and an odd query), each
+once warmed up and once timed, and prints the median and the spread (printed, not asserted).
 """
 
 import argparse

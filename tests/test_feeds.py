@@ -129,3 +129,27 @@ def test_pages_link_their_feeds(corpus, client):
     assert ("application/atom+xml", "/competences/energy/feed/atom/") in alternates(
         "/competences/energy/"
     )
+
+
+def test_feed_query_count_does_not_grow_with_items(corpus, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories.publications import CommentaryPageFactory
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/publications/feed/?competence=energy").status_code == 200
+        return len(captured)
+
+    queries()  # the site's root paths are cached after the first request
+    few = queries()
+    for n in range(10):
+        CommentaryPageFactory(
+            parent=corpus["index"],
+            title=f"More energy {n}",
+            authors=[corpus["anna"], corpus["boris"]],
+            competences=[corpus["energy"]],
+            regions=[corpus["japan"]],
+        )
+    assert queries() == few
