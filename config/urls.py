@@ -5,9 +5,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from publications.api import api_router
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/", api_router.urls),  # read-only: GET endpoints only (docs/api.md)
     # Review links and calendar feeds: secret-token URLs used without a session.
     path("", include("planning.urls")),
 ]
@@ -20,6 +23,7 @@ if settings.DEBUG:
 # Hubs are plain views; they must come before Wagtail, which serves every other path, last.
 urlpatterns += [
     path("", include("publications.urls")),
+    path("", include("publications.discovery_urls")),
     path("", include(wagtail_urls)),
 ]
 

@@ -165,6 +165,13 @@ class ExpertPage(ReviewedPublishingMixin, Page):
 
     commentaries_per_page = 10
 
+    @property
+    def meta_description(self):
+        """For search engines and sharing: the editor's description, else name and position."""
+        if self.search_description:
+            return self.search_description
+        return ", ".join(part for part in (self.title, self.position, self.location) if part)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         page_obj = Paginator(self.commentary_bylines(), self.commentaries_per_page).get_page(

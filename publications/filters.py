@@ -87,6 +87,14 @@ class PublicationFilters(FacetedFilters):
             counted = "content_object_id"
         return with_counts(rows, counted, current)
 
+    def canonical_query(self):
+        """What a filtered listing is canonical to: itself when it shows one expert or one tag
+        and nothing else (a page worth indexing), else the unfiltered listing ("")."""
+        chosen = [(facet.key, v) for facet in self.active for v in facet.values]
+        if len(chosen) == 1 and chosen[0][0] != "year":
+            return self.querystring()
+        return ""
+
     def sort_key(self, key, option):
         if key == "year":
             return (not option.selected, -int(option.value))

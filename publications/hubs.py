@@ -28,6 +28,14 @@ class Vocabulary:
     def hub_url_name(self):
         return f"hubs:{self.key}"
 
+    @property
+    def rss_url_name(self):
+        return f"discovery:{self.key}-feed-rss"
+
+    @property
+    def atom_url_name(self):
+        return f"discovery:{self.key}-feed-atom"
+
     def commentaries(self, tag):
         tagged = self.commentary_through.objects.filter(tag=tag).values("content_object_id")
         return CommentaryPage.objects.live().public().filter(pk__in=tagged)

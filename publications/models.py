@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Count, Max, Prefetch, Q
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -176,7 +177,12 @@ class PublicationIndexPage(ReviewedPublishingMixin, Page):
         page_obj = filters.paginate(filters.results.order_by("-date", "-pk"), self.per_page)
         filters.count_options(page_obj.paginator.count)
         page_obj.object_list = with_listing_relations(page_obj.object_list)
-        context.update(filters=filters, page_obj=page_obj, commentaries=page_obj.object_list)
+        context.update(
+            filters=filters,
+            page_obj=page_obj,
+            commentaries=page_obj.object_list,
+            canonical_query=filters.canonical_query(),
+        )
         return context
 
 
@@ -243,13 +249,41 @@ class CommentaryPage(ReviewedPublishingMixin, Page):
         # Every listing pages through commentaries newest first: (-date, -pk), read backwards.
         indexes = [models.Index(fields=["date", "page_ptr"], name="commentary_date_order")]
 
+    @property
+    def meta_description(self):
+        """For search engines and sharing: the editor's description, else the lead."""
+        return self.search_description or self.lead
+
     def get_context(self, request, *args, **kwargs):
+        from .citations import Citation
+
         context = super().get_context(request, *args, **kwargs)
-        context["bylines"] = self.bylines.select_related("expert__photo").prefetch_related(
+        bylines = self.bylines.select_related("expert__photo").prefetch_related(
             "expert__competences"
         )
+        context["bylines"] = bylines
         context["related"] = self.related_commentaries()
+        context["citation"] = Citation(self, self.get_full_url(request), bylines)
         return context
+
+    # Citation downloads at stable URLs beside the page: <page>/cite.bib, cite.ris, cite.json
+    # (served by publications.discovery_urls: Wagtail's own routing takes no dots in paths).
+    CITATION_FORMATS = {
+        "bib": ("bibtex", "application/x-bibtex"),
+        "ris": ("ris", "application/x-research-info-systems"),
+        "json": ("csl", "application/vnd.citationstyles.csl+json"),
+    }
+
+    def cite(self, request, extension):
+        from .citations import Citation
+
+        method, content_type = self.CITATION_FORMATS[extension]
+        citation = Citation(self, self.get_full_url(request))
+        response = HttpResponse(
+            getattr(citation, method)(), content_type=f"{content_type}; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'inline; filename="{self.slug}.{extension}"'
+        return response
 
     def related_commentaries(self, limit=3):
         """Other live, public commentaries ranked by shared experts, then shared tags (regions

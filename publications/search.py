@@ -1,0 +1,99 @@
+"""Site search: commentaries and experts through Wagtail search, live public pages only, with
+the listing's expert, region, competence and year filters applied on top."""
+
+import re
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import QueryDict
+from django.template.response import TemplateResponse
+
+from wagtail.models import Page
+
+from experts.filters import ExpertDirectoryFilters
+from experts.models import ExpertPage
+from taxonomy.facets import page_number
+
+from .filters import PublicationFilters
+from .models import CommentaryPage, with_listing_relations
+
+MAX_QUERY = 200  # characters; longer queries are cut, not refused
+PER_PAGE = 20
+
+
+NOT_A_WORD = re.compile(r"[\W_]+")
+
+
+def clean_query(raw):
+    """Words only, capped. Punctuation means nothing to the search, and quotes or operators
+    could upset a full-text backend's own query syntax (SQLite FTS5 in particular)."""
+    return NOT_A_WORD.sub(" ", raw[: MAX_QUERY * 4])[:MAX_QUERY].strip()
+
+
+class SearchFilters(PublicationFilters):
+    """The listing filters, carrying the query along in every link they build."""
+
+    def __init__(self, query, queryset, q):
+        self.q = q
+        super().__init__(query, queryset)
+
+    def querystring(self, without=None, **changes):
+        rest = super().querystring(without=without, **changes)
+        q = as_query({"q": [self.q]}).urlencode()
+        return f"{q}&{rest}" if rest else q
+
+
+def matching_experts(filters):
+    """Experts the selected filters allow: the chosen experts, those on the chosen regions and
+    competences; none when a year is chosen (experts have no date)."""
+    experts = ExpertPage.objects.live().public()
+    if filters.facets["year"].selected:
+        return experts.none()
+    if filters.facets["expert"].selected:
+        experts = experts.filter(slug__in=filters.facets["expert"].values)
+    tags = {key: filters.facets[key].values for key in ("region", "competence")}
+    return ExpertDirectoryFilters(as_query(tags), experts).results
+
+
+def as_query(values_by_key):
+    query = QueryDict(mutable=True)
+    for key, values in values_by_key.items():
+        query.setlist(key, values)
+    return query
+
+
+def search_pages(query, filters):
+    pages = Page.objects.live().public().type(CommentaryPage, ExpertPage)
+    if filters.active:
+        pages = pages.filter(
+            Q(pk__in=filters.results.values("pk"))
+            | Q(pk__in=matching_experts(filters).values("pk"))
+        )
+    return pages.search(query)
+
+
+def specific_results(pages):
+    """The pages of one result page as their specific types, with what each card shows, in a
+    fixed number of queries; each gets a `result_type` label."""
+    ids = [page.pk for page in pages]
+    commentaries = with_listing_relations(CommentaryPage.objects.filter(pk__in=ids))
+    experts = ExpertPage.objects.filter(pk__in=ids).select_related("photo")
+    found = {}
+    for page in commentaries:
+        page.result_type = "Commentary"
+        found[page.pk] = page
+    for page in experts:
+        page.result_type = "Expert"
+        found[page.pk] = page
+    return [found[pk] for pk in ids if pk in found]
+
+
+def search(request):
+    query = clean_query(request.GET.get("q", ""))
+    filters = SearchFilters(request.GET, CommentaryPage.objects.live().public(), query)
+    context = {"query": query, "filters": filters, "page_obj": None, "results": []}
+    if query:
+        paginator = Paginator(search_pages(query, filters), PER_PAGE)
+        page_obj = paginator.get_page(page_number(request.GET.get("page")))
+        context.update(page_obj=page_obj, results=specific_results(page_obj.object_list))
+    return TemplateResponse(request, "publications/search.html", context)

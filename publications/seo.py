@@ -1,0 +1,65 @@
+"""For search engines and reference managers: the sitemap (Wagtail's pages plus the hubs),
+robots.txt, the canonical URL of a page, citation downloads."""
+
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+from wagtail.models import Site
+
+from .hubs import VOCABULARIES
+
+
+class HubSitemap(DjangoSitemap):
+    """The region and competence hubs in use (tags on visible pages only)."""
+
+    def items(self):
+        return [(vocab, tag) for vocab in VOCABULARIES.values() for tag in vocab.in_use()]
+
+    def location(self, item):
+        vocab, tag = item
+        return reverse(vocab.hub_url_name, args=[tag.slug])
+
+
+SITEMAPS = {"pages": WagtailSitemap, "hubs": HubSitemap}
+
+
+def sitemap(request):
+    return wagtail_sitemap(request, sitemaps=SITEMAPS)
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('discovery:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def citation(request, page_path, extension):
+    """<commentary URL>cite.bib|ris|json for live, public commentaries of this site."""
+    from .models import CommentaryPage
+
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    url_path = site.root_page.url_path + page_path
+    page = CommentaryPage.objects.live().public().filter(url_path=url_path).first()
+    if page is None:
+        raise Http404
+    return page.cite(request, extension)
+
+
+def canonical_url(request, page=None, query=""):
+    """The page's full URL (or, off Wagtail, the path without its query), plus `query`."""
+    if page is not None:
+        url = page.get_full_url(request)
+    else:
+        url = request.build_absolute_uri(request.path)
+    return f"{url}?{query}" if query else url

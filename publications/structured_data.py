@@ -1,0 +1,116 @@
+"""JSON-LD (schema.org) for search engines: an Article per commentary, a ProfilePage per expert,
+an ItemList for the listing. Built as dicts here, rendered by the `structured_data` tag."""
+
+import json
+
+from django.conf import settings
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+from wagtail.models import Site
+
+# Inside <script>, "</script>" or "<!--" in a value would end or upset the block: escape the
+# characters that could start them; JSON parsers read the \u escapes back as the same text.
+UNSAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+def dump(data):
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(UNSAFE))  # noqa: S308
+
+
+def organization(request):
+    site = Site.find_for_request(request)
+    home = site.root_url + "/" if site else request.build_absolute_uri("/")
+    return {"@type": "Organization", "name": settings.WAGTAIL_SITE_NAME, "url": home}
+
+
+def article(page, request, bylines):
+    url = page.get_full_url(request)
+    modified = page.last_published_at.isoformat() if page.last_published_at else None
+    tags = [tag.name for tag in (*page.regions.all(), *page.competences.all())]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": Truncator(page.title).chars(110),
+        "description": page.meta_description,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": page.date.isoformat(),
+        "dateModified": modified or page.date.isoformat(),
+        "author": [
+            person(
+                byline.expert,
+                request,
+                job_title=byline.position or byline.expert.position,
+            )
+            for byline in bylines
+        ],
+        "publisher": organization(request),
+    }
+    if tags:
+        data["keywords"] = tags
+    return data
+
+
+def person(expert, request, job_title=""):
+    data = {"@type": "Person", "name": expert.title, "url": expert.get_full_url(request)}
+    if job_title:
+        data["jobTitle"] = job_title
+    return data
+
+
+def profile(expert, request):
+    entity = person(expert, request, job_title=expert.position)
+    if expert.location:
+        entity["workLocation"] = {"@type": "Place", "name": expert.location}
+    competences = [tag.name for tag in expert.competences.all()]
+    if competences:
+        entity["knowsAbout"] = competences
+    description = strip_tags(expert.field_of_expertise or expert.search_description).strip()
+    if description:
+        entity["description"] = Truncator(" ".join(description.split())).chars(300)
+    entity["worksFor"] = organization(request)
+    return {
+        "@context": "https://schema.org",
+        "@type": "ProfilePage",
+        "url": expert.get_full_url(request),
+        "mainEntity": entity,
+    }
+
+
+def item_list(page, request, page_obj):
+    return {
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "name": page.title,
+        "url": page.get_full_url(request),
+        "numberOfItems": page_obj.paginator.count,
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": page_obj.start_index() + i,
+                "url": commentary.get_full_url(request),
+                "name": commentary.title,
+            }
+            for i, commentary in enumerate(page_obj.object_list)
+        ],
+    }
+
+
+def for_context(context):
+    """The JSON-LD for the page being rendered, or None."""
+    from experts.models import ExpertPage
+
+    from .models import CommentaryPage, PublicationIndexPage
+
+    page, request = context.get("page"), context.get("request")
+    if request is None:
+        return None
+    if isinstance(page, CommentaryPage) and "bylines" in context:
+        return article(page, request, context["bylines"])
+    if isinstance(page, ExpertPage):
+        return profile(page, request)
+    if isinstance(page, PublicationIndexPage) and context.get("page_obj") is not None:
+        return item_list(page, request, context["page_obj"])
+    return None
