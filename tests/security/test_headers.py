@@ -1,5 +1,7 @@
 """Security headers on the public site and the admin (a snapshot: a change must be deliberate)."""
 
+import re
+
 import pytest
 
 from ..conftest import SEED_COMMENTARY_URL
@@ -23,9 +25,21 @@ def test_public_pages_enforce_the_policy(seeded, client, url):
     assert response.status_code == 200
     for header, value in COMMON.items():
         assert response[header] == value, header
-    assert response["Content-Security-Policy"] == ENFORCED
+    # Pages with structured data carry a per-request nonce for their JSON-LD script.
+    policy = re.sub(r" 'nonce-[\w-]+'", "", response["Content-Security-Policy"])
+    assert policy == ENFORCED
     assert "Content-Security-Policy-Report-Only" not in response
     assert "unsafe-inline" not in response["Content-Security-Policy"]
+
+
+def test_the_nonce_changes_with_every_request(seeded, client):
+    nonces = {
+        re.search(r"'nonce-([\w-]+)'", client.get(SEED_COMMENTARY_URL)["Content-Security-Policy"])[
+            1
+        ]
+        for _ in range(3)
+    }
+    assert len(nonces) == 3
 
 
 def test_admin_login_reports_only(seeded, client):
