@@ -15,7 +15,9 @@ def tag_index(request, vocabulary):
     vocab = VOCABULARIES[vocabulary]
     tags = vocab.in_use()
     return TemplateResponse(
-        request, "publications/tag_index.html", {"vocabulary": vocab, "tags": tags}
+        request,
+        "publications/tag_index.html",
+        {"vocabulary": vocab, "tags": tags, "canonical_here": True},
     )
 
 
@@ -31,5 +33,6 @@ def tag_hub(request, vocabulary, slug):
         "commentary_count": commentaries.count(),
         "experts": experts.order_by(Lower("surname"), "title")[:EXPERTS],
         "expert_count": experts.count(),
+        "canonical_here": True,
     }
     return TemplateResponse(request, "publications/tag_hub.html", context)

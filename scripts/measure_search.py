@@ -58,6 +58,11 @@ def main():
         started = time.perf_counter()
         call_command("update_index", stdout=io.StringIO())  # the bulk load skips the index
         print(f"update_index: {time.perf_counter() - started:.1f} s")
+        if connection.vendor == "postgresql":
+            # Fresh index rows, stale statistics: the planner then nests loops over the whole
+            # index (seconds per query). Autovacuum would analyze soon; do it now.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
     print(f"commentaries: {CommentaryPage.objects.live().count()}")
 
     client = Client()

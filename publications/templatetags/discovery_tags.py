@@ -16,6 +16,8 @@ def canonical_url(context):
         return ""
     page = context.get("page")
     page = page if isinstance(page, Page) else None
+    if page is None and not context.get("canonical_here"):
+        return ""  # off Wagtail only views that opt in (an error page must not echo its path)
     return build_canonical_url(request, page, context.get("canonical_query", ""))
 
 
