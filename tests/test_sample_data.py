@@ -23,6 +23,8 @@ from publications.models import (
 )
 from publications.sample import expert_pool_size
 
+from .conftest import sign_in
+
 SEED_COMMENTARIES, SEED_EXPERTS = 1, 1
 
 
@@ -106,7 +108,9 @@ def test_the_tree_stays_consistent_and_wagtail_can_add_after_it(db):
     index = PublicationIndexPage.objects.get()
     assert index.numchild == SEED_COMMENTARIES + 40
     added = index.add_child(
-        instance=CommentaryPage(title="Written after the sample", lead="Lead.", slug="after")
+        instance=CommentaryPage(
+            title="Written after the sample", lead="Lead.", slug="after", date="2024-05-01"
+        )
     )
     assert added.path > index.get_children().exclude(pk=added.pk).order_by("-path")[0].path
     assert Page.find_problems() == ([], [], [], [], [])
@@ -158,7 +162,7 @@ class SamplePagesTest(WagtailPageTestCase):
                 "action-publish": "publish",
             }
         )
-        self.client.force_login(self.create_superuser("editor"))
+        sign_in(self.client, self.create_superuser("editor"))
         edit_url = f"/admin/pages/{page.pk}/edit/"
         self.assertEqual(self.client.get(edit_url).status_code, 200)
         response = self.client.post(edit_url, data)

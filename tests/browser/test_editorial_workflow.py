@@ -83,5 +83,5 @@ def test_author_to_editor_to_chief_to_reader(page, browser, live_site):
     reader = browser.new_context(base_url=live_site.url).new_page()
     reader.goto(commentary.url)
     assert reader.locator("h1").inner_text() == "Sanctions and the Yen"
-    assert "Andrey Sushentsov" in reader.locator(".bylines").inner_text()
+    assert "Andrey Sushentsov" in reader.locator("article header .bylines").first.inner_text()
     reader.context.close()

@@ -16,7 +16,9 @@ PRODUCTION = {
 
 
 def manage(*args, **env):
-    environ = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    # The browser tests allow async-unsafe ORM calls in-process; a deployment never does.
+    unset = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environ = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
