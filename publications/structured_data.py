@@ -28,7 +28,8 @@ def organization(request):
 def article(page, request, bylines):
     url = page.get_full_url(request)
     modified = page.last_published_at.isoformat() if page.last_published_at else None
-    tags = [tag.name for tag in (*page.regions.all(), *page.competences.all())]
+    regions = sorted(tag.name for tag in page.regions.all())
+    tags = [*regions, *sorted(tag.name for tag in page.competences.all())]
     data = {
         "@context": "https://schema.org",
         "@type": "Article",
@@ -64,7 +65,7 @@ def profile(expert, request):
     entity = person(expert, request, job_title=expert.position)
     if expert.location:
         entity["workLocation"] = {"@type": "Place", "name": expert.location}
-    competences = [tag.name for tag in expert.competences.all()]
+    competences = sorted(tag.name for tag in expert.competences.all())
     if competences:
         entity["knowsAbout"] = competences
     description = strip_tags(expert.field_of_expertise or expert.search_description).strip()

@@ -150,7 +150,7 @@ def test_commentary_page_shows_every_seed_field(seeded, client):
         "Andrey Sushentsov",
         "President",
         "Moscow, Russia",
-        "United States, Global Trends",
+        "Global Trends, United States",
         "leading Russian international relations scholar",
         "International Threats",
         "Laboratory of International Trends Analysis",
