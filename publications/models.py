@@ -25,6 +25,7 @@ from taxonomy.models import Competence, Region
 
 from .blocks import CommentaryBodyBlock
 from .forms import CommentaryPageForm
+from .serializers import BylineExpertField
 
 
 class CommentaryRegion(ItemBase):
@@ -68,13 +69,19 @@ class Byline(Orderable):
     )
 
     panels = [FieldPanel("expert"), FieldPanel("position")]
-    api_fields = [APIField("expert"), APIField("position")]
+    # The name is part of the published text; a link or id to an unpublished profile is not.
+    api_fields = [APIField("expert", serializer=BylineExpertField()), APIField("position")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("byline")
 
     def __str__(self):
         return f"{self.expert.title}, {self.position}" if self.position else self.expert.title
+
+    @property
+    def links_to_profile(self):
+        """Only a live profile is linked; a withdrawn one would be a dead link or a leak."""
+        return self.expert.live
 
 
 def with_listing_relations(queryset):

@@ -55,7 +55,9 @@ def article(page, request, bylines):
 
 
 def person(expert, request, job_title=""):
-    data = {"@type": "Person", "name": expert.title, "url": expert.get_full_url(request)}
+    data = {"@type": "Person", "name": expert.title}
+    if expert.live:  # no address for an unpublished profile
+        data["url"] = expert.get_full_url(request)
     if job_title:
         data["jobTitle"] = job_title
     return data

@@ -3,6 +3,8 @@
 The corpus has three hidden commentaries (titles starting "Hidden"), the only pages on Korea, all
 signed by Anna Petrova and Boris Adamov; here a private and a draft expert are added too."""
 
+import json
+
 from wagtail.models import PageViewRestriction
 
 import pytest
@@ -72,3 +74,33 @@ def test_a_hidden_expert_is_not_a_filter(hidden_experts, client):
     page = soup(client.get("/publications/?expert=hidden-private-expert"))
     assert "Expert “hidden-private-expert”" in page.select_one(".notice").get_text()
     assert result_count(page) == 4
+
+
+@pytest.fixture
+def withdrawn_author(corpus):
+    """A live commentary whose author's profile has since been unpublished."""
+    corpus["boris"].unpublish()
+    return corpus
+
+
+def test_withdrawn_profile_keeps_its_name_but_loses_its_links(withdrawn_author, client):
+    page = soup(client.get(withdrawn_author["joint"].url))
+    assert "Boris Adamov" in page.select_one(".bylines").get_text()
+    assert not page.select('a[href="/experts/boris-adamov/"]')
+    assert page.select('a[href="/experts/anna-petrova/"]')
+
+
+def test_withdrawn_profile_has_no_url_in_json_ld(withdrawn_author, client):
+    page = soup(client.get(withdrawn_author["joint"].url))
+    article = json.loads(page.select_one('script[type="application/ld+json"]').string)
+    people = {person["name"]: person for person in article["author"]}
+    assert "url" not in people["Boris Adamov"]
+    assert people["Anna Petrova"]["url"].endswith("/experts/anna-petrova/")
+
+
+def test_withdrawn_profile_has_no_id_or_url_in_the_api(withdrawn_author, client):
+    data = client.get(f"/api/v2/pages/{withdrawn_author['joint'].pk}/").json()
+    experts = {b["expert"]["title"]: b["expert"] for b in data["bylines"]}
+    assert experts["Boris Adamov"] == {"title": "Boris Adamov"}
+    assert experts["Anna Petrova"]["id"] == withdrawn_author["anna"].pk
+    assert experts["Anna Petrova"]["meta"]["html_url"].endswith("/experts/anna-petrova/")

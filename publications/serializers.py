@@ -1,0 +1,26 @@
+"""API serializer fields that keep the read-only API to what the public site shows."""
+
+from rest_framework.fields import Field
+
+
+class BylineExpertField(Field):
+    """A byline's expert: the name always (it is printed on the published commentary), the id
+    and URLs only while the profile is live, so an unpublished profile leaks nothing more."""
+
+    def to_representation(self, expert):
+        # Imported here: models import this module before the app registry is ready.
+        from wagtail.api.v2.utils import get_object_detail_url
+
+        if not expert.live:
+            return {"title": expert.title}
+        return {
+            "id": expert.pk,
+            "meta": {
+                "type": f"{expert._meta.app_label}.{type(expert).__name__}",
+                "detail_url": get_object_detail_url(
+                    self.context["router"], self.context["request"], type(expert), expert.pk
+                ),
+                "html_url": expert.full_url,
+            },
+            "title": expert.title,
+        }
