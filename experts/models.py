@@ -19,6 +19,7 @@ from wagtail.search import index
 from editorial.permissions import ReviewedPublishingMixin
 from taxonomy.facets import page_number
 from taxonomy.models import Competence, Region
+from taxonomy.sanitize import SafeRichTextAPIField
 
 PROFILE_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -142,8 +143,8 @@ class ExpertPage(ReviewedPublishingMixin, Page):
         APIField("position"),
         APIField("location"),
         APIField("photo"),
-        APIField("field_of_expertise"),
-        APIField("work_experience"),
+        APIField("field_of_expertise", serializer=SafeRichTextAPIField()),
+        APIField("work_experience", serializer=SafeRichTextAPIField()),
         APIField("competences"),
         APIField("regions"),
     ]

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
-from .sanitize import render_rich_text
+from taxonomy.sanitize import render_rich_text
 
 BODY_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
 
@@ -29,10 +29,13 @@ class QuoteBlock(blocks.StructBlock):
 
 
 class SafeRichTextBlock(blocks.RichTextBlock):
-    """Renders through the sanitiser (publications/sanitize.py)."""
+    """Renders through the sanitiser (taxonomy/sanitize.py)."""
 
     def render_basic(self, value, context=None):
         return render_rich_text(value)
+
+    def get_api_representation(self, value, context=None):
+        return str(render_rich_text(value))
 
 
 class CommentaryBodyBlock(blocks.StreamBlock):

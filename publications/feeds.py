@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from experts.models import ExpertPage
 
@@ -95,8 +96,10 @@ class CommentaryFeed(Feed):
     def link(self, source):
         return source.link
 
+    # Like item descriptions, RSS channel descriptions are read as HTML; they hold
+    # editor-chosen names, so they go in escaped. Atom's subtitle is typed text: left as is.
     def description(self, source):
-        return source.description
+        return escape(source.description)
 
     def subtitle(self, source):
         return source.description
@@ -112,7 +115,9 @@ class CommentaryFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.lead
+        # Readers render RSS descriptions and Atom html summaries as HTML; the lead is plain
+        # text, so it goes in escaped.
+        return escape(item.lead)
 
     def item_link(self, item):
         return item.get_url()

@@ -168,3 +168,23 @@ def corpus(site_tree):
         "energy": energy,
         **pages,
     }
+
+
+@pytest.fixture
+def hidden_experts(corpus):
+    """The corpus plus a private and a draft expert who signed only the hidden commentaries."""
+    from wagtail.models import PageViewRestriction
+
+    experts = corpus["experts_index"]
+    private = ExpertPageFactory(
+        parent=experts, title="Hidden Private Expert", competences=[corpus["security"]]
+    )
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    ExpertPageFactory(
+        parent=experts, title="Hidden Draft Expert", competences=[corpus["security"]], live=False
+    )
+    for page in ("draft", "private", "scheduled"):
+        corpus[page].bylines.create(expert=private)
+    return corpus

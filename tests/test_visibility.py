@@ -5,30 +5,9 @@ signed by Anna Petrova and Boris Adamov; here a private and a draft expert are a
 
 import json
 
-from wagtail.models import PageViewRestriction
-
 import pytest
 
-from .factories.experts import ExpertPageFactory
 from .helpers import facet_options, result_count, soup
-
-
-@pytest.fixture
-def hidden_experts(corpus):
-    experts = corpus["experts_index"]
-    private = ExpertPageFactory(
-        parent=experts, title="Hidden Private Expert", competences=[corpus["security"]]
-    )
-    PageViewRestriction.objects.create(
-        page=private, restriction_type=PageViewRestriction.PASSWORD, password="x"
-    )
-    ExpertPageFactory(
-        parent=experts, title="Hidden Draft Expert", competences=[corpus["security"]], live=False
-    )
-    for page in ("draft", "private", "scheduled"):
-        corpus[page].bylines.create(expert=private)
-    return corpus
-
 
 URLS = [
     "/",

@@ -1,6 +1,6 @@
 from django import template
 
-from publications.sanitize import render_rich_text
+from taxonomy.sanitize import render_rich_text
 
 register = template.Library()
 

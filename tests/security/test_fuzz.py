@@ -22,8 +22,20 @@ BASES = [
     "/competences/global-trends/",
     SEED_COMMENTARY_URL,
     SEED_EXPERT_URL,
+    "/search/",
+    "/publications/feed/",
+    "/publications/feed/atom/",
+    f"{SEED_EXPERT_URL}feed/",
+    "/competences/global-trends/feed/",
+    "/api/v2/pages/",
+    "/api/v2/images/",
+    "/api/v2/documents/",
+    f"{SEED_COMMENTARY_URL}cite.bib",
+    f"{SEED_COMMENTARY_URL}cite.json",
+    "/sitemap.xml",
 ]
 KEYS = ["expert", "region", "competence", "year", "letter", "page", "q", "type", "limit"]
+KEYS += ["offset", "fields", "order", "search", "child_of", "descendant_of", "id"]
 
 text = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=60

@@ -2,6 +2,7 @@
 
 Wagtail's editor whitelists what editors type, but rich text also arrives by import, API or a
 direct database write; rendering it through an allow-list means a stored script can never run.
+It lives in the lowest app so that experts, publications and the API can all use it.
 """
 
 from django.utils.safestring import mark_safe
@@ -9,6 +10,7 @@ from django.utils.safestring import mark_safe
 from wagtail.rich_text import RichText, expand_db_html
 
 import nh3
+from rest_framework.fields import Field
 
 TAGS = {
     "p",
@@ -53,3 +55,11 @@ def render_rich_text(value):
     """A rich-text field or block value, expanded (links, embeds) and then sanitised."""
     html = str(value) if isinstance(value, RichText) else expand_db_html(value or "")
     return mark_safe(clean_html(html))  # noqa: S308 - nh3 has just sanitised it
+
+
+class SafeRichTextAPIField(Field):
+    """Rich text in the read-only API: links expanded to real URLs, then sanitised, because API
+    clients put it straight into their own pages."""
+
+    def to_representation(self, value):
+        return str(render_rich_text(value))
