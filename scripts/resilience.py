@@ -30,6 +30,7 @@ PATHS = [
     "/publications/why-is-it-so-difficult-for-russia-and-japan-to-come-to-agreement/",
     "/experts/andrey-sushentsov/",
     "/experts/",
+    "/search/?q=japan",
 ]
 REDIS_START = [
     "redis-server",
@@ -75,7 +76,7 @@ class Load:
 
     def __init__(self, connections, seconds):
         self.connections, self.seconds = connections, seconds
-        self.samples = []  # (start, duration, status)
+        self.samples = []  # (start, duration, status), times from time.monotonic()
         self.lock = threading.Lock()
 
     def worker(self, index):
@@ -122,10 +123,11 @@ class Load:
         return durations[min(len(durations) - 1, int(len(durations) * p))] * 1000
 
     def errors(self, after=None, before=None):
+        """Failed requests that started at or after `after` and ended before `before`."""
         return [
             (t, s)
-            for t, _, s in self.samples
-            if s != 200 and (after is None or t >= after) and (before is None or t < before)
+            for t, d, s in self.samples
+            if s != 200 and (after is None or t >= after) and (before is None or t + d < before)
         ]
 
 
@@ -183,10 +185,14 @@ def phase_postgres(results):
         marks["up"] = time.monotonic()
 
     load = Load(32, 40).run(during=restart)
+    # A request still in flight when the restart begins may fail with it: it counts as
+    # "during", so "before" holds only failures that had ended before the restart.
     before = load.errors(before=marks["down"])
     late = load.errors(after=marks["up"] + 10)
-    during = load.errors(after=marks["down"], before=marks["up"] + 10)
-    last_error = max((t for t, _ in load.errors()), default=marks["up"])
+    during = [e for e in load.errors() if e not in before and e not in late]
+    last_error = max((t for t, _ in during), default=marks["up"])
+    for t, status in before + late:
+        print(f"  error outside the outage: {status} at {t - load.t0:.1f} s", file=sys.stderr)
     bad_codes = sorted({s for _, s in during if s not in (503, 0)})
     results.append(
         (
