@@ -9,33 +9,11 @@ from urllib.parse import quote, urlencode
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from ..conftest import SEED_COMMENTARY_URL, SEED_EXPERT_URL
+from .surfaces import QUERY_KEYS, SEED_PUBLIC_URLS
 
 TOTAL = int(os.environ.get("FUZZ_REQUESTS", "1000"))
-BASES = [
-    "/",
-    "/publications/",
-    "/experts/",
-    "/regions/",
-    "/competences/",
-    "/regions/japan/",
-    "/competences/global-trends/",
-    SEED_COMMENTARY_URL,
-    SEED_EXPERT_URL,
-    "/search/",
-    "/publications/feed/",
-    "/publications/feed/atom/",
-    f"{SEED_EXPERT_URL}feed/",
-    "/competences/global-trends/feed/",
-    "/api/v2/pages/",
-    "/api/v2/images/",
-    "/api/v2/documents/",
-    f"{SEED_COMMENTARY_URL}cite.bib",
-    f"{SEED_COMMENTARY_URL}cite.json",
-    "/sitemap.xml",
-]
-KEYS = ["expert", "region", "competence", "year", "letter", "page", "q", "type", "limit"]
-KEYS += ["offset", "fields", "order", "search", "child_of", "descendant_of", "id"]
+BASES = SEED_PUBLIC_URLS
+KEYS = QUERY_KEYS
 
 text = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=60

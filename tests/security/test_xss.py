@@ -5,7 +5,8 @@ from django.urls import reverse
 
 import pytest
 
-from ..conftest import SEED_COMMENTARY_URL, SEED_EXPERT_URL, make_user, sign_in
+from ..conftest import make_user, sign_in
+from .surfaces import QUERY_KEYS, SEED_PUBLIC_URLS
 from .xss import PAYLOADS, executable_parts
 
 
@@ -50,32 +51,10 @@ def test_stored_payloads_never_execute_in_admin_listings(poisoned, client, paylo
         assert not [p for p in executable_parts(response.content.decode()) if "alert" in p], url
 
 
-PARAMETERS = ["expert", "region", "competence", "year", "letter", "page", "q", "next", "utm"]
-PARAMETERS += ["type", "fields", "limit", "offset", "order", "search"]  # the API's own
-
-
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_reflected_payloads_in_every_parameter_never_execute(seeded, client, payload):
-    urls = [
-        "/",
-        "/publications/",
-        "/experts/",
-        "/regions/",
-        "/competences/",
-        "/regions/japan/",
-        "/competences/global-trends/",
-        SEED_COMMENTARY_URL,
-        SEED_EXPERT_URL,
-        "/search/",
-        "/publications/feed/",
-        "/regions/japan/feed/atom/",
-        f"{SEED_EXPERT_URL}feed/",
-        "/api/v2/pages/",
-        f"{SEED_COMMENTARY_URL}cite.bib",
-        "/sitemap.xml",
-    ]
-    for url in urls:
-        for parameter in PARAMETERS:
+    for url in SEED_PUBLIC_URLS:
+        for parameter in QUERY_KEYS:
             response = client.get(url, {parameter: payload})
             assert response.status_code < 500, (url, parameter)
             if response.status_code == 200 and "html" in response["Content-Type"]:
