@@ -129,3 +129,21 @@ def test_header_search_box_leads_to_search(corpus, client):
     form = page.select_one("header form[role=search]")
     assert form["action"] == "/search/"
     assert form.select_one("input[type=search]")["name"] == "q"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own indexes")
+def test_postgresql_can_answer_a_search_from_indexes(corpus, client):
+    """Wagtail matches on `title || body`; migration publications.0005 indexes that very
+    expression (with scans forbidden, a mismatch would leave the planner no index to use)."""
+    match = '("wagtailsearch_indexentry"."title" || "wagtailsearch_indexentry"."body") @@'
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/search/?q=Adamov")
+    assert any(match in q["sql"] for q in captured.captured_queries)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM wagtailsearch_indexentry"
+            " WHERE (title || body) @@ to_tsquery('Adamov')"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "agora_indexentry_title_body_gin" in plan, plan
