@@ -2,6 +2,7 @@
 an ItemList for the listing. Built as dicts here, rendered by the `structured_data` tag."""
 
 import json
+from urllib.parse import urljoin
 
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
@@ -30,7 +31,7 @@ def organization(request):
     if logo:
         data["logo"] = {
             "@type": "ImageObject",
-            "url": request.build_absolute_uri(logo.url),
+            "url": urljoin(home, logo.url),  # media on another host stays as it is
             "width": logo.width,
             "height": logo.height,
         }
