@@ -13,7 +13,7 @@ MANAGE := $(BIN)/python manage.py
 
 help:
 	@echo "make run    install, migrate, load the seed and serve on http://127.0.0.1:$(PORT)"
-	@echo "make test   run the whole test suite (SQLite; DATABASE_URL selects PostgreSQL)"
+	@echo "make test   run the whole test suite (SQLite; DATABASE_URL selects PostgreSQL); npm ci for axe-core"
 	@echo "make lint   ruff, manage.py check, makemigrations --check"
 	@echo "make backup / make restore FILE=...   PostgreSQL dump and media archive"
 
@@ -45,8 +45,14 @@ run: serve-setup
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# Test tools from the npm registry, pinned in package-lock.json: axe-core, which the browser
+# tests inject into pages. The site itself never runs Node.
+node_modules/.package-lock.json: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the accessibility browser tests need it (apt-get install npm)" >&2; fi
+
 # pytest exits 5 when it collected no test: that is a failure, not a pass.
-test: $(BIN)/.installed
+test: $(BIN)/.installed node_modules/.package-lock.json
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest ran no test: failing" >&2; exit 1; fi; exit $$rc
 
@@ -78,4 +84,4 @@ lock: check-python
 	/tmp/agora-lock/bin/pip freeze > requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

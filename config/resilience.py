@@ -78,8 +78,10 @@ def server_error(request):
     500 page (no database access, so it renders even then)."""
     import sys
 
+    from django.conf import settings
     from django.template import loader
 
     if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
         return unavailable()
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    page = loader.get_template("500.html").render({"site_name": settings.WAGTAIL_SITE_NAME})
+    return HttpResponse(page, status=500)

@@ -2,13 +2,15 @@
 an ItemList for the listing. Built as dicts here, rendered by the `structured_data` tag."""
 
 import json
+from urllib.parse import urljoin
 
-from django.conf import settings
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from wagtail.models import Site
+
+from sitesettings.models import identity_for_request
 
 # Inside <script>, "</script>" or "<!--" in a value would end or upset the block: escape the
 # characters that could start them; JSON parsers read the \u escapes back as the same text.
@@ -20,9 +22,20 @@ def dump(data):
 
 
 def organization(request):
+    """The publisher, as the editors name it in the site settings (the default name if unset)."""
     site = Site.find_for_request(request)
     home = site.root_url + "/" if site else request.build_absolute_uri("/")
-    return {"@type": "Organization", "name": settings.WAGTAIL_SITE_NAME, "url": home}
+    identity = identity_for_request(request)
+    data = {"@type": "Organization", "name": identity.name, "url": home}
+    logo = identity.logo_rendition()
+    if logo:
+        data["logo"] = {
+            "@type": "ImageObject",
+            "url": urljoin(home, logo.url),  # media on another host stays as it is
+            "width": logo.width,
+            "height": logo.height,
+        }
+    return data
 
 
 def article(page, request, bylines):

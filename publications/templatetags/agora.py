@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 from taxonomy.sanitize import render_rich_text
 
@@ -9,3 +10,24 @@ register = template.Library()
 def safe_richtext(value):
     """Like Wagtail's |richtext, with the output passed through an allow-list sanitiser."""
     return render_rich_text(value)
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context, url):
+    """aria-current for a navigation link: "page" on the page itself, "true" inside its
+    section. Nothing without a request (the static 500 page)."""
+    request = context.get("request")
+    url = str(url or "")
+    if request is None or not url:
+        return ""
+    if request.path == url:
+        return mark_safe(' aria-current="page"')  # noqa: S308 - a fixed string
+    if url != "/" and request.path.startswith(url):
+        return mark_safe(' aria-current="true"')  # noqa: S308 - a fixed string
+    return ""
+
+
+@register.simple_tag
+def page_links(page_obj):
+    """Page numbers around the current one, with "…" for the gaps: 1 … 4 5 6 … 20."""
+    return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1)
