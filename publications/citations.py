@@ -35,13 +35,14 @@ class Author:
 
 
 class Citation:
-    def __init__(self, commentary, url, bylines=None):
+    def __init__(self, commentary, url, bylines=None, institution=None):
         self.commentary = commentary
         self.url = url
         if bylines is None:
             bylines = commentary.bylines.select_related("expert").order_by("sort_order")
         self.authors = [Author.from_expert(byline.expert) for byline in bylines]
-        self.institution = settings.WAGTAIL_SITE_NAME
+        # The name editors gave the site (site identity settings), else the deployment's.
+        self.institution = institution or settings.WAGTAIL_SITE_NAME
         self.title = commentary.title
         self.date = commentary.date
 

@@ -16,12 +16,12 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from experts.models import ExpertPage
+from sitesettings.models import identity_for_request
 
 from .hubs import VOCABULARIES
 from .models import CommentaryPage, PublicationIndexPage, with_listing_relations
 
 ITEMS = 20
-SITE_NAME = "Agora"
 
 
 @dataclass
@@ -45,7 +45,8 @@ def publications_source(request):
     query = filters.querystring()
     suffix = f"?{query}" if query else ""
     return FeedSource(
-        title=f"{SITE_NAME}: {index.title}" + (f" ({', '.join(labels)})" if labels else ""),
+        title=f"{identity_for_request(request).name}: {index.title}"
+        + (f" ({', '.join(labels)})" if labels else ""),
         link=index.get_url(request) + suffix,
         description="Latest commentaries" + (f": {', '.join(labels)}" if labels else ""),
         commentaries=filters.results,
@@ -59,7 +60,7 @@ def expert_source(request, slug):
         raise Http404("No such expert.")
     signed = expert.bylines.values("commentary_id")
     return FeedSource(
-        title=f"{SITE_NAME}: {expert.title}",
+        title=f"{identity_for_request(request).name}: {expert.title}",
         link=expert.get_url(request),
         description=f"Latest commentaries by {expert.title}",
         commentaries=CommentaryPage.objects.live().public().filter(pk__in=signed),
@@ -73,7 +74,7 @@ def hub_source(request, vocabulary, slug):
     if tag is None:
         raise Http404("No such tag.")
     return FeedSource(
-        title=f"{SITE_NAME}: {tag.name}",
+        title=f"{identity_for_request(request).name}: {tag.name}",
         link=reverse(vocab.hub_url_name, args=[tag.slug]),
         description=f"Latest commentaries on {tag.name}",
         commentaries=vocab.commentaries(tag),

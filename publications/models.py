@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from editorial.permissions import ReviewedPublishingMixin
 from experts.models import ExpertPage
+from sitesettings.models import identity_for_request
 from taxonomy.models import Competence, Region
 
 from .blocks import CommentaryBodyBlock
@@ -270,7 +271,9 @@ class CommentaryPage(ReviewedPublishingMixin, Page):
         )
         context["bylines"] = bylines
         context["related"] = self.related_commentaries()
-        context["citation"] = Citation(self, self.get_full_url(request), bylines)
+        context["citation"] = Citation(
+            self, self.get_full_url(request), bylines, identity_for_request(request).name
+        )
         return context
 
     # Citation downloads at stable URLs beside the page: <page>/cite.bib, cite.ris, cite.json
@@ -285,7 +288,8 @@ class CommentaryPage(ReviewedPublishingMixin, Page):
         from .citations import Citation
 
         method, content_type = self.CITATION_FORMATS[extension]
-        citation = Citation(self, self.get_full_url(request))
+        institution = identity_for_request(request).name
+        citation = Citation(self, self.get_full_url(request), institution=institution)
         response = HttpResponse(
             getattr(citation, method)(), content_type=f"{content_type}; charset=utf-8"
         )

@@ -109,3 +109,12 @@ def test_editors_edit_the_identity_in_the_admin(seeded, client):
     response = client.post(url, nested_form_data({**form, "social_links": streamfield([])}))
     assert response.status_code == 302, response.content.decode()[:2000]
     assert soup(client.get("/")).select_one(".site-name").get_text() == "Renamed"
+
+
+def test_feeds_and_citations_name_the_chosen_institution(identity, client):
+    feed = client.get("/publications/feed/").content.decode()
+    assert "<title>Institute for Eastern Studies: " in feed
+    bib = client.get(f"{SEED_COMMENTARY_URL}cite.bib").content.decode()
+    assert "organization = {Institute for Eastern Studies}" in bib
+    page = soup(client.get(SEED_COMMENTARY_URL))
+    assert "Institute for Eastern Studies" in page.select_one(".citation").get_text()

@@ -203,3 +203,20 @@ def test_reports_do_show_the_section_to_its_own_editor(editorial, client, draft)
     sign_in(client, editorial["editor"])
     url = reverse("wagtailadmin_reports:site_history_results")
     assert SECRET_TITLE in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("user_key", ["author", "editor", "chief"])
+def test_site_settings_are_closed_to_editorial_roles(editorial, client, user_key):
+    """Wagtail's settings views were named in its advisories: only superusers edit the site's
+    identity, so no editorial role can rename or deface the site."""
+    from wagtail.models import Site
+
+    from sitesettings.models import SiteIdentity
+
+    site = Site.objects.get(is_default_site=True)
+    url = reverse("wagtailsettings:edit", args=["sitesettings", "siteidentity", site.pk])
+    sign_in(client, editorial[user_key])
+    assert client.get(url).status_code in (302, 403)
+    response = client.post(url, {"site_name": "Defaced", "social_links-count": "0"})
+    assert response.status_code in (302, 403)
+    assert not SiteIdentity.objects.filter(site_name="Defaced").exists()
