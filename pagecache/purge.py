@@ -3,7 +3,8 @@ to the caching proxy through Wagtail's frontend cache, once the transaction comm
 
 Purging on commit, not at once: a reader who arrived between the change and the commit would
 otherwise put the old page back in the cache. Purges asked for in one transaction are sent
-together. The proxy gets the URLs it should drop (each with its query-string variants, see
+together (a rolled-back transaction's are sent with the next commit: a needless purge, never a
+missed one). The proxy gets the URLs it should drop (each with its query-string variants, see
 deploy/varnish/default.vcl) and, as `<site>/.cache-tags/<tag>`, the tags: it bans every object
 whose X-Cache-Tags header holds one.
 """

@@ -120,9 +120,10 @@ def expert_purge(pk):
 
 
 def purge_page(page, also=()):
-    if isinstance(page, CommentaryPage):
+    # By type, not instance: some signals send the generic Page (a move does).
+    if issubclass(page.specific_class, CommentaryPage):
         tags, urls = commentary_purge(page.pk)
-    elif isinstance(page, ExpertPage):
+    elif issubclass(page.specific_class, ExpertPage):
         tags, urls = expert_purge(page.pk)
     else:  # the home page, the sections: their URLs and titles are on every page
         tags, urls = {"site"}, [page.get_full_url()]
@@ -147,7 +148,7 @@ def after_move(sender, instance, url_path_before=None, **kwargs):
     if url_path_before and url_path_before != instance.url_path:
         before = Page(pk=instance.pk, url_path=url_path_before)
         old = before.get_full_url()
-    if isinstance(instance, CommentaryPage | ExpertPage):
+    if issubclass(instance.specific_class, CommentaryPage | ExpertPage):
         purge_page(instance, also=[old])
     else:  # every URL below it changed
         purge({"site"}, [instance.get_full_url(), old])
