@@ -261,16 +261,14 @@ class CommentaryPage(ReviewedPublishingMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         related = self.related_commentaries()
         # A fixed number of queries whatever the authors and tags: this page's bylines and the
-        # related cards' in one, then the authors' competences, their photos' renditions (only
-        # when there are photos) and this page's two tag lists, one query each.
+        # related cards' in one, then the authors' competences and this page's two tag lists,
+        # one query each. Photo renditions come from Wagtail's rendition cache once made.
         prefetch_related_objects(
             [self, *related],
             Prefetch("bylines", queryset=Byline.objects.select_related("expert__photo")),
         )
         bylines = list(self.bylines.all())
-        prefetch_related_objects(
-            [byline.expert for byline in bylines], "competences", "photo__renditions"
-        )
+        prefetch_related_objects([byline.expert for byline in bylines], "competences")
         prefetch_related_objects([self], "regions", "competences")
         context["bylines"] = bylines
         context["related"] = related
