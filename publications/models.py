@@ -1,7 +1,7 @@
 """Commentaries, their listing and the home page."""
 
 from django.db import models
-from django.db.models import Count, Max, Prefetch, Q, prefetch_related_objects
+from django.db.models import Max, Prefetch, Q, prefetch_related_objects
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +20,6 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from editorial.permissions import ReviewedPublishingMixin
-from editorial.visibility import public
 from experts.models import ExpertPage
 from taxonomy.models import Competence, Region
 
@@ -313,50 +312,10 @@ class CommentaryPage(ReviewedPublishingMixin, Page):
     related_count = 3
 
     def related_commentaries(self):
-        """Other live, public commentaries ranked by shared experts, then shared tags (regions
-        and competences together), then recency. One query: grouped by page (PostgreSQL groups
-        by the primary keys alone), bodies left out, privacy checked in a subquery. Each
-        carries `shared_experts`."""
-        experts = Byline.objects.filter(commentary_id=self.pk).values("expert_id")
-        regions = CommentaryRegion.objects.filter(content_object_id=self.pk).values("tag_id")
-        competences = CommentaryCompetence.objects.filter(content_object_id=self.pk).values(
-            "tag_id"
-        )
-        sharing = (
-            Q(pk__in=Byline.objects.filter(expert_id__in=experts).values("commentary_id"))
-            | Q(
-                pk__in=CommentaryRegion.objects.filter(tag_id__in=regions).values(
-                    "content_object_id"
-                )
-            )
-            | Q(
-                pk__in=CommentaryCompetence.objects.filter(tag_id__in=competences).values(
-                    "content_object_id"
-                )
-            )
-        )
-        shared_experts = Count(
-            "bylines__expert", filter=Q(bylines__expert_id__in=experts), distinct=True
-        )
-        shared_regions = Count(
-            "region_items__tag", filter=Q(region_items__tag_id__in=regions), distinct=True
-        )
-        shared_competences = Count(
-            "competence_items__tag",
-            filter=Q(competence_items__tag_id__in=competences),
-            distinct=True,
-        )
-        ranked = (
-            public(CommentaryPage.objects.live())
-            .exclude(pk=self.pk)
-            .filter(sharing)
-            .defer("body", "lead", "search_description")
-            .annotate(
-                shared_experts=shared_experts, shared_tags=shared_regions + shared_competences
-            )
-            .order_by("-shared_experts", "-shared_tags", "-date", "-pk")
-        )
-        return list(ranked[: self.related_count])
+        """Up to `related_count` related commentaries, in one query (publications.related)."""
+        from .related import related_commentaries
+
+        return related_commentaries(self, self.related_count)
 
 
 def in_order_of(queryset, ids):

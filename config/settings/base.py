@@ -118,6 +118,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     # Wagtail search's PostgreSQL index (GIN) needs it.
     INSTALLED_APPS.append("django.contrib.postgres")
+    # No JIT: it compiles any query the planner thinks costly, which for our page queries takes
+    # far longer (a second and more at 100,000 commentaries) than running them.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE write transactions serialise writers up front instead of failing mid-way;
     # the scheduler relies on it to publish each item once (see editorial/scheduler.py).
