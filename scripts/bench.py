@@ -19,6 +19,7 @@ wrk, varnish and nginx. Not part of CI. Steps:
 Figures on a shared 2-core machine drift from run to run: read the ratios.
 """
 
+import contextlib
 import datetime
 import os
 import platform
@@ -38,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 DATABASE = os.environ.get("BENCH_DATABASE", "agora_bench")
 SAMPLE = int(os.environ.get("BENCH_SAMPLE", "100000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
-CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 GUNICORN, VARNISH, NGINX = 8771, 8772, 8773
 HOST = "localhost"
 DOC = ROOT / "docs" / "performance.md"
@@ -198,7 +199,22 @@ def wrk(url, host=HOST):
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         raise SystemExit(f"{url}: {errors.group(1)} error responses under load")
+    drain(url)
     return {"rps": rps, "p50": latency["50"], "p99": latency["99"]}
+
+
+def drain(url):
+    """Wait until the server has worked off the requests wrk left queued when it stopped (a
+    sync worker still answers them), so that they do not slow the next measurement."""
+    health = re.sub(r"^(http://[^/]+)/.*$", r"\1/healthz", url)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        with contextlib.suppress(OSError):
+            fetch(health)
+        if time.monotonic() - started < 0.2:
+            return
+    raise SystemExit(f"the server behind {url} stayed busy for two minutes")
 
 
 def varnish(workdir):
@@ -321,6 +337,7 @@ def main():
     rows, notes = [], []
     base = f"http://127.0.0.1:{GUNICORN}"
     workdir = Path(tempfile.mkdtemp(prefix="agora-bench-"))
+    workdir.chmod(0o755)  # Varnish's and nginx's workers run as other users
     processes = []
     try:
         step(f"gunicorn, 2 workers, page cache off: wrk -c{CONNECTIONS} -d{SECONDS}s per page")
