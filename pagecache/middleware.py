@@ -50,7 +50,7 @@ class PageCacheMiddleware:
 
         key = cache_key(request)
         try:
-            entry, epoch = store.lookup(key)
+            entry, before = store.lookup(key)
         except Exception:  # noqa: BLE001 - a cache outage is a miss, never an error page
             logger.warning("Page cache unavailable", exc_info=True)
             return self.get_response(request)
@@ -65,7 +65,7 @@ class PageCacheMiddleware:
             response[TAGS_HEADER] = " ".join(sorted(tags))
             response[STATUS_HEADER] = "miss"
             try:
-                store.store(key, to_entry(response, request), tags, epoch, timeout)
+                store.store(key, to_entry(response, request), tags, before, timeout)
             except Exception:  # noqa: BLE001
                 logger.warning("Page cache unavailable", exc_info=True)
         return response

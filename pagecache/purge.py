@@ -42,11 +42,12 @@ def flush():
     if not tags and not urls:
         return  # an earlier callback of the same transaction sent them
     pending.tags, pending.urls = set(), set()
-    if settings.PAGE_CACHE_ENABLED:
-        try:
-            store.purge_tags(tags)
-        except Exception:
-            logger.exception("Page cache purge failed for %s", sorted(tags))
+    try:
+        # Even where this process does not serve from the page cache (a management command,
+        # a worker with PAGE_CACHE=0): the web processes may, from the same store.
+        store.purge_tags(tags)
+    except Exception:
+        logger.exception("Page cache purge failed for %s", sorted(tags))
     purge_frontend(urls, tags)
 
 

@@ -78,6 +78,7 @@ def timed(client, url):
 
 
 def measure_in_process(pages, page_cache):
+    connection.close()  # a fresh connection (the load may have outlived the last one)
     results = {}
     with override_settings(PAGE_CACHE_ENABLED=page_cache):
         client = Client()

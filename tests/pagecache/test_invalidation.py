@@ -185,3 +185,18 @@ def test_purges_wait_for_the_commit(newsroom, watched, django_capture_on_commit_
         # Not committed yet: readers may still get the published page as it was.
         assert Client().get(page.url)["X-Page-Cache"] == "hit"
     assert b"Japan security, revised" in Client().get(page.url).content
+
+
+def test_a_process_that_does_not_serve_from_the_cache_still_purges_it(
+    newsroom, watched, django_capture_on_commit_callbacks, settings
+):
+    """The scheduler or a management command may run without the page cache; the web
+    processes serving from the same store must still see the change."""
+    before = warm(["/publications/japan-security/", "/publications/"])
+    page = newsroom["japan_security"]
+    page.title = "Japan security, revised"
+    settings.PAGE_CACHE_ENABLED = False
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    settings.PAGE_CACHE_ENABLED = True
+    assert_purged(before)
