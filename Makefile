@@ -9,13 +9,14 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: help run test lint check-python serve-setup lock clean backup restore resilience
+.PHONY: help run test lint check-python serve-setup lock clean backup restore resilience bench
 
 help:
 	@echo "make run    install, migrate, load the seed and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   run the whole test suite (SQLite; DATABASE_URL selects PostgreSQL); npm ci for axe-core"
 	@echo "make lint   ruff, manage.py check, makemigrations --check"
 	@echo "make backup / make restore FILE=...   PostgreSQL dump and media archive"
+	@echo "make bench  performance at 100,000 commentaries, into docs/performance.md"
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
@@ -72,6 +73,11 @@ restore:
 # Production stack under load while PostgreSQL, Redis and the scheduler fail (needs root).
 resilience: $(BIN)/.installed
 	$(BIN)/python scripts/resilience.py
+
+# The site at scale (100,000 commentaries) against the framework's floor, Varnish and nginx;
+# writes docs/performance.md. Needs PostgreSQL, Redis, wrk, varnish, nginx. Not part of CI.
+bench: $(BIN)/.installed
+	$(BIN)/python scripts/bench.py
 
 # Regenerates the pinned locks from pyproject.toml in throwaway venvs.
 lock: check-python

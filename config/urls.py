@@ -1,11 +1,14 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.urls import serve_pattern
 
 from publications.api import api_router
+
+from . import routing
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -24,7 +27,10 @@ if settings.DEBUG:
 urlpatterns += [
     path("", include("publications.urls")),
     path("", include("publications.discovery_urls")),
-    path("", include(wagtail_urls)),
+    # Wagtail's own views (page passwords, login), then its page serving with remembered routes
+    # (config/routing.py): the same pattern and name as Wagtail's.
+    *[url for url in wagtail_urls.urlpatterns if url.name != "wagtail_serve"],
+    re_path(serve_pattern, routing.serve, name="wagtail_serve"),
 ]
 
 handler500 = "config.resilience.server_error"

@@ -3,7 +3,7 @@
 
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +17,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from editorial.permissions import ReviewedPublishingMixin
+from editorial.visibility import public
 from taxonomy.facets import page_number
 from taxonomy.models import Competence, Region
 from taxonomy.sanitize import SafeRichTextAPIField
@@ -178,6 +179,7 @@ class ExpertPage(ReviewedPublishingMixin, Page):
         page_obj = Paginator(self.commentary_bylines(), self.commentaries_per_page).get_page(
             page_number(request.GET.get("page"))
         )
+        prefetch_related_objects([self], "competences", "regions")  # read three times
         context.update(
             commentary_page=page_obj,
             commentary_bylines=page_obj.object_list,
@@ -185,9 +187,20 @@ class ExpertPage(ReviewedPublishingMixin, Page):
         )
         return context
 
+    def page_cache_tags(self, context):
+        """What this page shows (pagecache): the profile, the list of commentaries (purged by
+        any change to one of them), their co-authors, the peers, and what could change the
+        peers: an expert gaining or losing one of this expert's competences."""
+        tags = {f"expert:{self.pk}", f"expert-list:{self.pk}"}
+        for byline in context["commentary_bylines"]:
+            tags |= {f"expert:{other.expert_id}" for other in byline.commentary.bylines.all()}
+        tags |= {f"expert:{peer.pk}" for peer in context["peers"]}
+        tags |= {f"expert-competence:{tag.pk}" for tag in self.competences.all()}
+        return tags
+
     def commentary_bylines(self):
         """This expert's bylines on live, public commentaries, newest first, with co-authors."""
-        visible = Page.objects.live().public().values("pk")
+        visible = public(Page.objects.live()).values("pk")
         byline_model = self.bylines.model  # publications.Byline, reached without importing it
         co_authors = byline_model.objects.select_related("expert")
         return (
@@ -205,8 +218,7 @@ class ExpertPage(ReviewedPublishingMixin, Page):
         """Other experts who share competences with this one, those sharing most first."""
         mine = ExpertCompetence.objects.filter(content_object_id=self.pk).values("tag_id")
         return (
-            ExpertPage.objects.live()
-            .public()
+            public(ExpertPage.objects.live())
             .exclude(pk=self.pk)
             .filter(competence_items__tag__in=mine)
             .annotate(shared=Count("competence_items", distinct=True))

@@ -1,7 +1,7 @@
 """Commentaries, their listing and the home page."""
 
 from django.db import models
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Max, Prefetch, Q, prefetch_related_objects
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -266,15 +266,39 @@ class CommentaryPage(ReviewedPublishingMixin, Page):
         from .citations import Citation
 
         context = super().get_context(request, *args, **kwargs)
-        bylines = self.bylines.select_related("expert__photo").prefetch_related(
-            "expert__competences"
+        related = self.related_commentaries()
+        # A fixed number of queries whatever the authors and tags: this page's bylines and the
+        # related cards' in one, then the authors' competences and this page's two tag lists,
+        # one query each. Photo renditions come from Wagtail's rendition cache once made.
+        prefetch_related_objects(
+            [self, *related],
+            Prefetch("bylines", queryset=Byline.objects.select_related("expert__photo")),
         )
+        bylines = list(self.bylines.all())
+        prefetch_related_objects([byline.expert for byline in bylines], "competences")
+        prefetch_related_objects([self], "regions", "competences")
         context["bylines"] = bylines
-        context["related"] = self.related_commentaries()
+        context["related"] = related
         context["citation"] = Citation(
             self, self.get_full_url(request), bylines, identity_for_request(request).name
         )
         return context
+
+    def page_cache_tags(self, context):
+        """What this page shows (pagecache): itself, its authors' profiles, the related cards;
+        and what could change the related cards: a new commentary by one of its authors, or,
+        unless every card shares an author, one on one of its regions or competences."""
+        tags = {f"commentary:{self.pk}"}
+        for byline in context["bylines"]:
+            tags |= {f"expert:{byline.expert_id}", f"expert-list:{byline.expert_id}"}
+        related = context["related"]
+        for commentary in related:
+            tags.add(f"commentary:{commentary.pk}")
+            tags |= {f"expert:{byline.expert_id}" for byline in commentary.bylines.all()}
+        if len(related) < self.related_count or not all(c.shared_experts for c in related):
+            tags |= {f"region-list:{tag.pk}" for tag in self.regions.all()}
+            tags |= {f"competence-list:{tag.pk}" for tag in self.competences.all()}
+        return tags
 
     # Citation downloads at stable URLs beside the page: <page>/cite.bib, cite.ris, cite.json
     # (served by publications.discovery_urls: Wagtail's own routing takes no dots in paths).
@@ -296,56 +320,13 @@ class CommentaryPage(ReviewedPublishingMixin, Page):
         response["Content-Disposition"] = f'inline; filename="{self.slug}.{extension}"'
         return response
 
-    def related_commentaries(self, limit=3):
-        """Other live, public commentaries ranked by shared experts, then shared tags (regions
-        and competences together), then recency. One query ranks ids (grouped by id alone, so
-        it stays cheap), one fetches those pages, one their bylines."""
-        experts = Byline.objects.filter(commentary_id=self.pk).values("expert_id")
-        regions = CommentaryRegion.objects.filter(content_object_id=self.pk).values("tag_id")
-        competences = CommentaryCompetence.objects.filter(content_object_id=self.pk).values(
-            "tag_id"
-        )
-        sharing = (
-            Q(pk__in=Byline.objects.filter(expert_id__in=experts).values("commentary_id"))
-            | Q(
-                pk__in=CommentaryRegion.objects.filter(tag_id__in=regions).values(
-                    "content_object_id"
-                )
-            )
-            | Q(
-                pk__in=CommentaryCompetence.objects.filter(tag_id__in=competences).values(
-                    "content_object_id"
-                )
-            )
-        )
-        shared_experts = Count(
-            "bylines__expert", filter=Q(bylines__expert_id__in=experts), distinct=True
-        )
-        shared_regions = Count(
-            "region_items__tag", filter=Q(region_items__tag_id__in=regions), distinct=True
-        )
-        shared_competences = Count(
-            "competence_items__tag",
-            filter=Q(competence_items__tag_id__in=competences),
-            distinct=True,
-        )
-        ranked = (
-            CommentaryPage.objects.live()
-            .public()
-            .exclude(pk=self.pk)
-            .filter(sharing)
-            .values("pk", "date")
-            .annotate(
-                shared_experts=shared_experts, shared_tags=shared_regions + shared_competences
-            )
-            .order_by("-shared_experts", "-shared_tags", "-date", "-pk")
-        )
-        return in_order_of(
-            CommentaryPage.objects.prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("expert"))
-            ),
-            [row["pk"] for row in ranked[:limit]],
-        )
+    related_count = 3
+
+    def related_commentaries(self):
+        """Up to `related_count` related commentaries, in one query (publications.related)."""
+        from .related import related_commentaries
+
+        return related_commentaries(self, self.related_count)
 
 
 def in_order_of(queryset, ids):

@@ -15,6 +15,7 @@ edits a page without one) and the search index is not updated: run `manage.py up
 import datetime
 import math
 import random
+import time
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
@@ -55,8 +56,9 @@ AUTHORS_PER_COMMENTARY = ((1, 70), (2, 22), (3, 8))  # (count, weight)
 
 
 def expert_pool_size(n):
-    """About one expert per 40 commentaries, at least 8, at most the distinct names we have."""
-    return min(max(8, round(n / 40)), len(FIRST_NAMES) * len(SURNAMES))
+    """About one expert per 50 commentaries (2,000 for the 100,000 of the benchmark), at least
+    8, at most the distinct names we have."""
+    return min(max(8, round(n / 50)), len(FIRST_NAMES) * len(SURNAMES))
 
 
 def zipf_weights(count, exponent=1.0):
@@ -318,7 +320,7 @@ def load_experts(count, regions, competences, stdout):
 def load_commentaries(n, experts, regions, competences, stdout, progress_every):
     writer = ChildWriter(PublicationIndexPage.objects.get(), CommentaryPage)
     expert_weights = cumulative(zipf_weights(len(experts), 0.7))
-    pending, created = [], 0
+    pending, created, started = [], 0, time.monotonic()
     for i in range(n):
         spec = commentary_spec(i, experts, expert_weights)
         if spec["slug"] in writer.existing:
@@ -338,10 +340,21 @@ def load_commentaries(n, experts, regions, competences, stdout, progress_every):
             created += write_commentaries(writer, pending, regions, competences)
             pending = []
         if (i + 1) % progress_every == 0:
-            stdout.write(f"Sample commentaries: {i + 1}/{n} looked at, {created} created so far")
+            stdout.write(progress_line(i + 1, n, created, started))
     created += write_commentaries(writer, pending, regions, competences)
     stdout.write(f"Sample commentaries: {created} created, {n - created} already there.")
     return created
+
+
+def progress_line(done, n, created, started):
+    """[#####-----]  50%  50000/100000 looked at, 50000 created, 1,234/s, about 40 s left"""
+    elapsed = max(time.monotonic() - started, 1e-6)
+    rate = done / elapsed
+    bar = "#" * round(20 * done / n)
+    return (
+        f"Sample commentaries [{bar:-<20}] {done * 100 // n:3d}%  {done}/{n} looked at, "
+        f"{created} created, {rate:,.0f}/s, about {(n - done) / rate:.0f} s left"
+    )
 
 
 def write_commentaries(writer, pending, regions, competences):

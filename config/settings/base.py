@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "config.resilience.DatabaseUnavailableMiddleware",
     "config.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and authentication: a cached page costs no more than the lookup.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -118,6 +120,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     # Wagtail search's PostgreSQL index (GIN) needs it.
     INSTALLED_APPS.append("django.contrib.postgres")
+    # No JIT: it compiles any query the planner thinks costly, which for our page queries takes
+    # far longer (a second and more at 100,000 commentaries) than running them.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE write transactions serialise writers up front instead of failing mid-way;
     # the scheduler relies on it to publish each item once (see editorial/scheduler.py).
@@ -143,6 +148,36 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Full-page cache for anonymous readers (pagecache/, docs/performance.md), in its own cache so
+# its errors are seen (the middleware treats them as misses, a failed purge is logged). Shared
+# Redis or nothing: a worker's own memory could not be purged by a publish in another worker.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=bool(REDIS_URL))
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+PAGE_CACHE_ALIAS = "pages"
+if REDIS_URL:
+    CACHES[PAGE_CACHE_ALIAS] = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "agora") + "-pages",
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
+    }
+else:
+    CACHES[PAGE_CACHE_ALIAS] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+    }
+
+# The caching proxy in front of gunicorn (deploy/varnish/default.vcl): purged through Wagtail's
+# frontend cache on the same events as the page cache.
+VARNISH_URL = os.environ.get("VARNISH_URL", "")
+if VARNISH_URL:
+    WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": VARNISH_URL,
+        }
+    }
 
 # Argon2 first: new and re-hashed passwords use it; older hashes still verify.
 PASSWORD_HASHERS = [

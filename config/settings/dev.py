@@ -13,3 +13,6 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBacken
 
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Template and content edits show at once: no page cache unless asked for (PAGE_CACHE=1).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=False)  # noqa: F405

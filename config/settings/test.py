@@ -23,3 +23,6 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files through the finders: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Off unless a test turns it on (tests/pagecache/): most tests change content without
+# committing, which is what triggers the purges.
+PAGE_CACHE_ENABLED = False

@@ -36,7 +36,7 @@ def settings_variables():
 
 
 def test_services_are_all_there():
-    assert set(SERVICES) == {"db", "redis", "migrate", "web", "worker"}
+    assert set(SERVICES) == {"db", "redis", "migrate", "web", "worker", "varnish"}
 
 
 def test_database_and_redis_have_healthchecks_that_web_waits_for():
@@ -96,3 +96,16 @@ def test_dockerfile_is_slim_non_root_pinned_and_collects_static():
 
 def test_worker_runs_the_scheduler():
     assert SERVICES["worker"]["command"][:3] == ["python", "manage.py", "run_scheduler"]
+
+
+def test_varnish_fronts_web_with_the_repository_vcl_and_is_purged_by_the_app():
+    varnish = SERVICES["varnish"]
+    assert varnish["image"].startswith("varnish:")
+    assert "./deploy/varnish/default.vcl:/etc/varnish/default.vcl:ro" in varnish["volumes"]
+    assert varnish["depends_on"]["web"]["condition"] == "service_healthy"
+    assert any(port.endswith(":80") for port in varnish["ports"])
+    vcl = (ROOT / "deploy" / "varnish" / "default.vcl").read_text()
+    assert '.host = "web";' in vcl and '.port = "8000";' in vcl
+    for service in APP_SERVICES:
+        # The web and worker processes purge it when they publish (scheduled publishing too).
+        assert SERVICES[service]["environment"]["VARNISH_URL"] == "http://varnish:80"

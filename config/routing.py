@@ -1,0 +1,66 @@
+"""Wagtail's page routing in one query for a path that was served before.
+
+Wagtail walks the tree from the site root, a query or two per level (a commentary costs five).
+A per-process map remembers which page answered a path; the next request fetches that page
+alone and serves it only if it is still live at exactly that URL (its url_path under this
+site's root). A stale entry (after a move, a slug change, an unpublish or a deletion) therefore
+only sends the request back through Wagtail's own routing: nothing needs invalidating, in this
+process or any other. View restrictions are checked after routing, as before; previews are not
+routed at all. Used only while no page type overrides `route()` and i18n is off.
+"""
+
+import threading
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+
+from wagtail import views as wagtail_views
+from wagtail.models import Page, Site, get_page_models
+from wagtail.url_routing import RouteResult
+
+MAX_ROUTES = 50_000
+_routes = {}  # (site id, path) -> (content type id, page id)
+_lock = threading.Lock()
+_plain = None
+
+
+def plain_routing():
+    global _plain
+    if _plain is None:
+        _plain = not getattr(settings, "WAGTAIL_I18N_ENABLED", False) and all(
+            model.route is Page.route for model in get_page_models()
+        )
+    return _plain
+
+
+def serve(request, path):
+    if plain_routing():
+        prime(request, path)
+    response = wagtail_views.serve(request, path)
+    if plain_routing():
+        remember(request, path)
+    return response
+
+
+def prime(request, path):
+    """Hand Wagtail the remembered page, if it still answers this path."""
+    site = Site.find_for_request(request)
+    known = _routes.get((site.pk, path)) if site else None
+    if known is None:
+        return
+    content_type_id, page_id = known
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    page = model.objects.filter(pk=page_id).first() if model else None
+    if page is not None and page.live and page.url_path == site.root_page.url_path + path:
+        request._wagtail_route_for_request = RouteResult(page)
+
+
+def remember(request, path):
+    site = getattr(request, "_wagtail_site", None)
+    route = getattr(request, "_wagtail_route_for_request", None)
+    if site is None or route is None or route.args or route.kwargs:
+        return
+    with _lock:
+        if len(_routes) >= MAX_ROUTES:
+            del _routes[next(iter(_routes))]
+        _routes[(site.pk, path)] = (route.page.content_type_id, route.page.pk)

@@ -1,0 +1,133 @@
+"""The page cache on a real Redis (127.0.0.1:6379, database 9, a key prefix per test), a real
+HTTP server standing in for Varnish to receive PURGE requests, and a small newsroom."""
+
+import re
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from django.core.cache import caches
+from django.test import Client, override_settings
+
+import pytest
+
+from ..factories.experts import ExpertPageFactory
+from ..factories.publications import CommentaryPageFactory
+from ..factories.taxonomy import CompetenceFactory, RegionFactory
+
+REDIS = "redis://127.0.0.1:6379/9"
+NONCE = re.compile(rb'nonce="[^"]*"|nonce-[^\' ;]+')
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS,
+            "KEY_PREFIX": f"agora-test-{uuid.uuid4().hex}",
+        },
+    }
+    settings.PAGE_CACHE_ENABLED = True
+    cache = caches["pages"]
+    cache.set("ping", "pong")
+    assert cache.get("ping") == "pong", "the page cache tests need Redis on 127.0.0.1:6379"
+    yield cache
+    cache.delete_pattern("*")
+
+
+class PurgeRecorder(BaseHTTPRequestHandler):
+    def do_PURGE(self):  # noqa: N802 - the HTTP method's name
+        self.server.received.append((self.headers["Host"], self.path))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def proxy(settings):
+    """What a caching proxy at VARNISH_URL would be asked to purge: (Host, path) pairs."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)
+    server.received = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{server.server_address[1]}",
+        }
+    }
+    yield server.received
+    server.shutdown()
+    server.server_close()
+
+
+def normalised(content):
+    return NONCE.sub(b"nonce", content)
+
+
+def fresh(url):
+    """The page as it is rendered now, bypassing the page cache."""
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        return Client().get(url)
+
+
+def cached(url):
+    """The page as an anonymous reader gets it, the second time at the latest from the cache."""
+    client = Client()
+    first = client.get(url)
+    second = client.get(url)
+    assert second["X-Page-Cache"] == "hit", (url, first.get("X-Page-Cache"))
+    return second
+
+
+@pytest.fixture
+def newsroom(site_tree, django_capture_on_commit_callbacks):
+    """Four commentaries by three experts; its creation is committed, purges included."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return build_newsroom(site_tree)
+
+
+def build_newsroom(site_tree):
+    japan, china, korea = (RegionFactory(name=n) for n in ("Japan", "China", "Korea"))
+    security, energy, trade = (CompetenceFactory(name=n) for n in ("Security", "Energy", "Trade"))
+    experts = site_tree["experts"]
+    anna = ExpertPageFactory(
+        parent=experts, title="Anna Petrova", competences=[security], regions=[japan]
+    )
+    boris = ExpertPageFactory(parent=experts, title="Boris Adamov", competences=[energy])
+    carl = ExpertPageFactory(parent=experts, title="Carl Lund", competences=[trade])
+    index = site_tree["publications"]
+
+    def commentary(title, date, authors, regions, competences, **kwargs):
+        return CommentaryPageFactory(
+            parent=index,
+            title=title,
+            date=date,
+            authors=authors,
+            regions=regions,
+            competences=competences,
+            **kwargs,
+        )
+
+    return {
+        **site_tree,
+        "japan": japan,
+        "china": china,
+        "korea": korea,
+        "security": security,
+        "energy": energy,
+        "trade": trade,
+        "anna": anna,
+        "boris": boris,
+        "carl": carl,
+        "commentary": commentary,
+        "japan_security": commentary("Japan security", "2024-01-03", [anna], [japan], [security]),
+        "joint": commentary("Japan energy", "2024-01-02", [anna, boris], [japan], [energy]),
+        "china_energy": commentary("China energy", "2024-01-01", [boris], [china], [energy]),
+        "trade_notes": commentary("Trade notes", "2023-05-01", [carl], [korea], [trade]),
+    }

@@ -1,0 +1,158 @@
+"""The PURGE requests the caching proxy receives for each publishing event, through Wagtail's
+frontend cache (HTTP backend) to a real HTTP server: the URLs of the pages that show the changed
+page, and its tags (`/.cache-tags/<tag>`, banned by tag in deploy/varnish/default.vcl)."""
+
+from django.test import Client
+
+import pytest
+
+from ..conftest import make_user, sign_in
+from ..factories.publications import CommentaryPageFactory
+
+LISTINGS = {
+    "/",
+    "/publications/",
+    "/experts/",
+    "/regions/",
+    "/competences/",
+    "/publications/feed/",
+    "/publications/feed/atom/",
+    "/sitemap.xml",
+    "/search/",
+    "/api/v2/pages/",
+}
+
+
+def paths(received):
+    assert {host for host, _path in received} == {"localhost"}
+    return {path for _host, path in received}
+
+
+def commentary_urls(n, page):
+    return LISTINGS | {
+        page.url,
+        f"{page.url}cite.bib",
+        f"{page.url}cite.ris",
+        f"{page.url}cite.json",
+        "/experts/anna-petrova/",
+        "/experts/anna-petrova/feed/",
+        "/experts/anna-petrova/feed/atom/",
+        "/regions/japan/",
+        "/regions/japan/feed/",
+        "/competences/security/",
+        "/competences/security/feed/atom/",
+        f"/api/v2/pages/{page.pk}/",
+        f"/.cache-tags/commentary:{page.pk}",
+        f"/.cache-tags/expert-list:{n['anna'].pk}",
+        f"/.cache-tags/region-list:{n['japan'].pk}",
+        f"/.cache-tags/competence-list:{n['security'].pk}",
+        "/.cache-tags/content",
+    }
+
+
+NOT_AFFECTED = {"/experts/carl-lund/", "/publications/trade-notes/", "/.cache-tags/site"}
+
+
+def publish_edit(page):
+    page.title = "Japan security, revised"
+    page.save_revision().publish()
+
+
+@pytest.mark.parametrize(
+    "event", [publish_edit, lambda page: page.unpublish(), lambda page: page.delete()]
+)
+def test_commentary_events(newsroom, proxy, django_capture_on_commit_callbacks, event):
+    page = newsroom["japan_security"]
+    expected = commentary_urls(newsroom, page)
+    with django_capture_on_commit_callbacks(execute=True):
+        event(page)
+        assert proxy == []  # nothing before the commit
+    sent = paths(proxy)
+    assert expected <= sent, expected - sent
+    assert not sent & NOT_AFFECTED
+
+
+def test_publishing_a_new_commentary(newsroom, proxy, django_capture_on_commit_callbacks):
+    n = newsroom
+    draft = CommentaryPageFactory(
+        parent=n["publications"],
+        title="New piece",
+        authors=[n["anna"], n["boris"]],
+        regions=[n["china"]],
+        live=False,
+    )
+    proxy.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.save_revision().publish()
+    sent = paths(proxy)
+    assert {
+        "/publications/new-piece/",
+        "/experts/anna-petrova/",
+        "/experts/boris-adamov/",
+        "/regions/china/",
+        f"/.cache-tags/expert-list:{n['boris'].pk}",
+        f"/.cache-tags/region-list:{n['china'].pk}",
+    } | LISTINGS <= sent
+    assert not sent & NOT_AFFECTED
+
+
+def test_a_new_slug_purges_the_old_url_and_the_new(
+    newsroom, proxy, django_capture_on_commit_callbacks
+):
+    page = newsroom["japan_security"]
+    page.slug = "japan-security-2024"
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    sent = paths(proxy)
+    assert {"/publications/japan-security/", "/publications/japan-security-2024/"} <= sent
+
+
+def test_expert_events(newsroom, proxy, django_capture_on_commit_callbacks):
+    anna = newsroom["anna"]
+    anna.title = "Anna Petrova-Smith"
+    with django_capture_on_commit_callbacks(execute=True):
+        anna.save_revision().publish()
+    sent = paths(proxy)
+    assert (
+        LISTINGS
+        | {
+            "/experts/anna-petrova/",
+            "/experts/anna-petrova/feed/",
+            "/regions/japan/",
+            "/competences/security/",
+            f"/.cache-tags/expert:{anna.pk}",
+            f"/.cache-tags/expert-competence:{newsroom['security'].pk}",
+            "/.cache-tags/content",
+        }
+        <= sent
+    )
+    assert not sent & NOT_AFFECTED
+
+
+def test_a_change_to_the_site_tree_bans_everything(
+    newsroom, proxy, django_capture_on_commit_callbacks
+):
+    index = newsroom["publications"]
+    index.title = "Publications and papers"
+    with django_capture_on_commit_callbacks(execute=True):
+        index.save_revision().publish()
+    assert {"/publications/", "/.cache-tags/site"} <= paths(proxy)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unpublish_in_the_admin_is_seen_by_the_very_next_reader(newsroom, page_cache, proxy):
+    """A real commit: the purge has happened when the admin's response comes back."""
+    page = newsroom["japan_security"]
+    reader = Client()
+    for url in (page.url, "/publications/"):
+        reader.get(url)
+        assert reader.get(url)["X-Page-Cache"] == "hit"
+    proxy.clear()
+    admin = Client()
+    sign_in(admin, make_user("chief", is_superuser=True, is_staff=True))
+    response = admin.post(f"/admin/pages/{page.pk}/unpublish/")
+    assert response.status_code == 302
+    assert f"/.cache-tags/commentary:{page.pk}" in paths(proxy)
+    assert reader.get(page.url).status_code == 404
+    listing = reader.get("/publications/")
+    assert listing["X-Page-Cache"] == "miss" and b"Japan security" not in listing.content
