@@ -20,6 +20,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from experts.models import ExpertPage
 from pagecache.purge import purge
+from sitesettings.models import SiteIdentity
 from taxonomy.models import Competence, Region
 
 from .models import CommentaryPage
@@ -160,8 +161,9 @@ def before_delete(sender, instance, **kwargs):
 
 
 def purge_everything(sender, instance, created=False, update_fields=None, **kwargs):
-    # A new tag or image is on no page yet; a new Site may take over a host name.
-    if sender is Site or not (created or update_fields):
+    # A new tag or image is on no page yet; a new Site may take over a host name, and the
+    # site identity shows on every page from its first save.
+    if sender in (Site, SiteIdentity) or not (created or update_fields):
         purge({"site"}, [site_url("/")])
 
 
@@ -172,6 +174,6 @@ def connect():
     page_unpublished.connect(after_publishing, dispatch_uid="pagecache-unpublished")
     post_page_move.connect(after_move, dispatch_uid="pagecache-moved")
     pre_delete.connect(before_delete, dispatch_uid="pagecache-deleted")
-    for model in (Region, Competence, Site, get_image_model()):
+    for model in (Region, Competence, Site, SiteIdentity, get_image_model()):
         post_save.connect(purge_everything, sender=model, dispatch_uid=f"pagecache-{model}")
         post_delete.connect(purge_everything, sender=model, dispatch_uid=f"pagecache-d-{model}")

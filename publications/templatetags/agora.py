@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 from django.utils.safestring import mark_safe
 
 from taxonomy.sanitize import render_rich_text
@@ -31,3 +32,11 @@ def nav_current(context, url):
 def page_links(page_obj):
     """Page numbers around the current one, with "…" for the gaps: 1 … 4 5 6 … 20."""
     return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1)
+
+
+@register.filter
+def has_session(request):
+    """Whether the request carries a session cookie. Checking the user of a request without
+    one would read the session, and Django then varies the response on Cookie, which makes
+    every reader's page unshareable for the page cache and Varnish."""
+    return settings.SESSION_COOKIE_NAME in getattr(request, "COOKIES", {})
