@@ -3,6 +3,7 @@ import io
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -23,6 +24,15 @@ SEED_COMMENTARY_URL = (
     "/publications/why-is-it-so-difficult-for-russia-and-japan-to-come-to-agreement/"
 )
 SEED_EXPERT_URL = "/experts/andrey-sushentsov/"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty default cache: rolled-back rows free their ids for the
+    next test (SQLite reuses them), so a value cached under an id would otherwise leak across."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def ensure_wagtail_base():
