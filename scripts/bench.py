@@ -170,8 +170,23 @@ def worker_rss(master):
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url, host=HOST):
-    """Requests/s and p50, p99 latency (ms) under CONNECTIONS keep-alive connections."""
+def wrk(url, host=HOST, attempts=2):
+    """Requests/s and p50, p99 latency (ms) under CONNECTIONS keep-alive connections; once
+    more if the run saw errors (on a shared machine PostgreSQL may be restarted under us)."""
+    for attempt in range(attempts):
+        try:
+            return wrk_once(url, host)
+        except BenchError as error:
+            print(f"  {error}; {'again' if attempt + 1 < attempts else 'giving up'}")
+            time.sleep(10)
+    raise SystemExit(f"{url}: errors under load")
+
+
+class BenchError(Exception):
+    pass
+
+
+def wrk_once(url, host):
     out = subprocess.run(
         [
             "wrk",
@@ -198,7 +213,8 @@ def wrk(url, host=HOST):
         raise SystemExit(f"wrk gave no latency distribution for {url}:\n{out}")
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
-        raise SystemExit(f"{url}: {errors.group(1)} error responses under load")
+        drain(url)
+        raise BenchError(f"{url}: {errors.group(1)} error responses under load")
     drain(url)
     return {"rps": rps, "p50": latency["50"], "p99": latency["99"]}
 
@@ -426,7 +442,10 @@ def render(rows, floor_rps):
     for name, url, load, single in rows:
         median = single.get("median")
         first = single.get("first")
+        runs = single.get("runs", 50)
         one = f"{median:.1f} ({first:.0f})" if median is not None else ""
+        if median is not None and runs < 50:
+            one += f" n={runs}"
         lines.append(
             f"| {name} <br>`{url}` | {load['rps']:,.0f} | {load['rps'] / floor_rps:.3f} | "
             f"{load['p50']:.1f} | {load['p99']:.1f} | {single['queries']} | "
