@@ -117,7 +117,7 @@ def corpus(site_tree):
     from wagtail.models import PageViewRestriction
 
     from .factories.experts import ExpertPageFactory
-    from .factories.publications import CommentaryPageFactory
+    from .factories.publications import commentary_maker
     from .factories.taxonomy import CompetenceFactory, RegionFactory
 
     japan, china = RegionFactory(name="Japan"), RegionFactory(name="China")
@@ -132,16 +132,7 @@ def corpus(site_tree):
     )
     index = site_tree["publications"]
 
-    def commentary(title, date, authors, regions, competences, **kwargs):
-        return CommentaryPageFactory(
-            parent=index,
-            title=title,
-            date=date,
-            authors=authors,
-            regions=regions,
-            competences=competences,
-            **kwargs,
-        )
+    commentary = commentary_maker(index)
 
     pages = {
         "japan_security": commentary("Japan security", "2024-01-03", [anna], [japan], [security]),

@@ -6,7 +6,7 @@ import pytest
 
 from .conftest import make_user, sign_in
 from .factories.experts import ExpertPageFactory
-from .factories.publications import CommentaryPageFactory
+from .factories.publications import CommentaryPageFactory, commentary_maker
 from .factories.taxonomy import CompetenceFactory, RegionFactory
 from .helpers import soup
 
@@ -23,16 +23,7 @@ def web(site_tree):
     japan, china = RegionFactory(name="Japan"), RegionFactory(name="China")
     energy = CompetenceFactory(name="Energy")
 
-    def make(title, date, authors, regions=(), competences=(), **kwargs):
-        return CommentaryPageFactory(
-            parent=index,
-            title=title,
-            date=date,
-            authors=authors,
-            regions=regions,
-            competences=competences,
-            **kwargs,
-        )
+    make = commentary_maker(index)
 
     return {
         "subject": make("Subject", "2024-01-01", [anna, boris], [japan, china], [energy]),

@@ -132,19 +132,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: Redis when REDIS_URL is set. A Redis outage must not break a page: errors are ignored
 # (a miss), with short timeouts so a dead Redis costs milliseconds, not seconds.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "agora"),
-            "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": 0.2,
-                "SOCKET_TIMEOUT": 0.2,
-                "IGNORE_EXCEPTIONS": True,
-            },
-        }
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "agora")
+
+
+def redis_cache(prefix, **options):
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2, **options},
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(CACHE_KEY_PREFIX, IGNORE_EXCEPTIONS=True)}
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -156,12 +157,7 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=bool(REDIS_URL))
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
 PAGE_CACHE_ALIAS = "pages"
 if REDIS_URL:
-    CACHES[PAGE_CACHE_ALIAS] = {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "agora") + "-pages",
-        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
-    }
+    CACHES[PAGE_CACHE_ALIAS] = redis_cache(f"{CACHE_KEY_PREFIX}-pages")
 else:
     CACHES[PAGE_CACHE_ALIAS] = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -51,3 +51,20 @@ class CommentaryPageFactory(wagtail_factories.PageFactory):
     @factory.post_generation
     def competences(obj, create, extracted, **kwargs):
         set_tags(obj, "competences", extracted)
+
+
+def commentary_maker(index):
+    """A shorthand for test data: commentary(title, date, authors, regions, competences)."""
+
+    def commentary(title, date, authors, regions=(), competences=(), **kwargs):
+        return CommentaryPageFactory(
+            parent=index,
+            title=title,
+            date=date,
+            authors=authors,
+            regions=regions,
+            competences=competences,
+            **kwargs,
+        )
+
+    return commentary

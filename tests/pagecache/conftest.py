@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 import pytest
 
 from ..factories.experts import ExpertPageFactory
-from ..factories.publications import CommentaryPageFactory
+from ..factories.publications import commentary_maker
 from ..factories.taxonomy import CompetenceFactory, RegionFactory
 
 REDIS = "redis://127.0.0.1:6379/9"
@@ -101,18 +101,7 @@ def build_newsroom(site_tree):
     )
     boris = ExpertPageFactory(parent=experts, title="Boris Adamov", competences=[energy])
     carl = ExpertPageFactory(parent=experts, title="Carl Lund", competences=[trade])
-    index = site_tree["publications"]
-
-    def commentary(title, date, authors, regions, competences, **kwargs):
-        return CommentaryPageFactory(
-            parent=index,
-            title=title,
-            date=date,
-            authors=authors,
-            regions=regions,
-            competences=competences,
-            **kwargs,
-        )
+    commentary = commentary_maker(site_tree["publications"])
 
     return {
         **site_tree,
