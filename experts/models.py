@@ -70,7 +70,7 @@ class ExpertIndexPage(ReviewedPublishingMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         experts = ExpertPage.objects.child_of(self).live().public()
-        filters = ExpertDirectoryFilters(request.GET, experts)
+        filters = ExpertDirectoryFilters(request.GET, experts, scope=f"directory:{self.pk}")
         visible = Page.objects.live().public().values("pk")
         ordered = filters.results.annotate(
             commentary_count=Count(

@@ -106,10 +106,10 @@ def item_list(page, request, page_obj):
             {
                 "@type": "ListItem",
                 "position": page_obj.start_index() + i,
-                "url": commentary.get_full_url(request),
-                "name": commentary.title,
+                "url": card.full_url,
+                "name": card.title,
             }
-            for i, commentary in enumerate(page_obj.object_list)
+            for i, card in enumerate(page_obj.object_list)
         ],
     }
 

@@ -14,15 +14,19 @@ current results plus those the option adds (`total + n - c`, see `count_options`
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import QueryDict
 
+from pagecache.memo import memoize
+
 SLUG_RE = re.compile(r"[-\w]{1,100}")  # use with fullmatch
 MAX_VALUES = 20  # per facet; more is not a reader's request
 MAX_RAW_VALUES = 100  # values looked at per key at all
 COLLAPSE_AFTER = 12  # options beyond this many go under "more"
+MAX_OPTIONS = 60  # listed per facet; the rest (2,000 experts at scale) are only counted
 
 
 def clean_values(values, limit=MAX_VALUES, upper=False):
@@ -68,6 +72,7 @@ class Facet:
     selected: list = field(default_factory=list)  # Choice
     unknown: list = field(default_factory=list)  # cleaned values that matched nothing
     options: list = field(default_factory=list)  # Option, filled by FacetedFilters.count_options
+    unlisted: int = 0  # options with fewer results than the last listed one, left out
 
     @property
     def values(self):
@@ -104,9 +109,12 @@ class FacetedFilters:
     single = frozenset()  # keys that take one value (a new one replaces the old)
     upper = frozenset()  # keys whose values are upper-case (letters)
 
-    def __init__(self, query: QueryDict, queryset):
+    def __init__(self, query: QueryDict, queryset, scope=None):
+        """`scope` names what `queryset` holds (e.g. "listing:12"): with one, the counts and the
+        total are kept until the next publish (pagecache.memo); without, computed each time."""
         self.query = query
         self.base = queryset
+        self.scope = scope
         self.facets = {}
         for key, label in self.facet_labels:
             multiple = key not in self.single
@@ -151,12 +159,20 @@ class FacetedFilters:
                 queryset = self.restrict(queryset, key, facet.values)
         return queryset
 
+    def memo(self, name, compute):
+        if self.scope is None:
+            return compute()
+        return memoize(name, (self.scope, self.querystring()), compute)
+
+    def count_rows(self, key, ored):
+        others = self.filtered(without=key)
+        return list(self.count(key, others, self.results if ored else None))
+
     def count_options(self, total):
         """Fill each facet's options; `total` is the number of current results."""
         for key, facet in self.facets.items():
-            others = self.filtered(without=key)
             ored = facet.multiple and facet.selected
-            rows = self.count(key, others, self.results if ored else None)
+            rows = self.memo(f"facet-{key}", partial(self.count_rows, key, ored))
             selected = set(facet.values)
             options = {}
             for row in rows:
@@ -172,9 +188,10 @@ class FacetedFilters:
                 options[value] = Option(value, label, count, is_selected)
             for choice in facet.selected:  # always offer a way back, even with no results
                 options.setdefault(choice.value, Option(choice.value, choice.label, 0, True))
-            for option in options.values():
+            ranked = sorted(options.values(), key=partial(self.sort_key, key))
+            facet.options, facet.unlisted = ranked[:MAX_OPTIONS], len(ranked[MAX_OPTIONS:])
+            for option in facet.options:
                 option.query = self.querystring(**{key: self._after_click(facet, option)})
-            facet.options = sorted(options.values(), key=lambda o: self.sort_key(key, o))
 
     @staticmethod
     def _after_click(facet, option):
@@ -183,7 +200,10 @@ class FacetedFilters:
         return [*facet.values, option.value] if facet.multiple else [option.value]
 
     def paginate(self, queryset, per_page):
-        return Paginator(queryset, per_page).get_page(page_number(self.query.get("page")))
+        paginator = Paginator(queryset, per_page)
+        if self.scope is not None:
+            paginator.count = self.memo("total", queryset.count)  # a cached_property
+        return paginator.get_page(page_number(self.query.get("page")))
 
     @property
     def facet_list(self):

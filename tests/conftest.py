@@ -3,7 +3,7 @@ import io
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -28,11 +28,14 @@ SEED_EXPERT_URL = "/experts/andrey-sushentsov/"
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Each test starts with an empty default cache: rolled-back rows free their ids for the
-    next test (SQLite reuses them), so a value cached under an id would otherwise leak across."""
-    cache.clear()
+    """Each test starts with empty caches: rolled-back rows free their ids for the next test
+    (SQLite reuses them), and fixtures write rows without the publishing events that purge, so
+    a value cached under an id, or a count kept until the next publish, would leak across."""
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 def ensure_wagtail_base():

@@ -163,6 +163,9 @@ else:
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
     }
+# Figures and fragments derived from published content (facet counts, cards), kept in the same
+# store until the next publish (pagecache/memo.py).
+MEMO_ENABLED = env_bool("MEMO", default=True)
 
 # The caching proxy in front of gunicorn (deploy/varnish/default.vcl): purged through Wagtail's
 # frontend cache on the same events as the page cache.

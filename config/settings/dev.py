@@ -16,3 +16,4 @@ WHITENOISE_USE_FINDERS = True
 
 # Template and content edits show at once: no page cache unless asked for (PAGE_CACHE=1).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=False)  # noqa: F405
+MEMO_ENABLED = env_bool("MEMO", default=False)  # noqa: F405

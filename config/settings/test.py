@@ -26,3 +26,4 @@ WHITENOISE_USE_FINDERS = True
 # Off unless a test turns it on (tests/pagecache/): most tests change content without
 # committing, which is what triggers the purges.
 PAGE_CACHE_ENABLED = False
+MEMO_ENABLED = False

@@ -1,5 +1,6 @@
 from django import template
 from django.conf import settings
+from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
 from taxonomy.sanitize import render_rich_text
@@ -40,3 +41,17 @@ def has_session(request):
     one would read the session, and Django then varies the response on Cookie, which makes
     every reader's page unshareable for the page cache and Varnish."""
     return settings.SESSION_COOKIE_NAME in getattr(request, "COOKIES", {})
+
+
+@register.simple_tag(takes_context=True)
+def facet_fieldsets(context, filters, total):
+    """The filter form's facets with their counts, rendered once per filter state and kept
+    until the next publish when the filters have a scope (FacetedFilters.memo)."""
+
+    def render():
+        filters.count_options(total)
+        return get_template("components/facet_fieldsets.html").render(
+            {"filters": filters, "sections": context.get("sections")}
+        )
+
+    return mark_safe(filters.memo("facets-html", render))  # noqa: S308 - our own template

@@ -9,6 +9,7 @@ from wagtail.models import Page, Site
 
 from editorial.roles import ensure_editorial_setup
 from experts.models import ExpertIndexPage
+from pagecache.purge import purge
 from publications.importer import CommentaryImporter, save
 from publications.models import HomePage, PublicationIndexPage
 from publications.sample import load_sample
@@ -47,6 +48,8 @@ class Command(BaseCommand):
         if sample:
             started = time.monotonic()
             load_sample(sample, self.stdout)
+            # Bulk-created, without the publishing events: what was cached is out of date.
+            purge(tags=["site"])
             self.stdout.write(
                 f"Sample data ready in {time.monotonic() - started:.1f}s. "
                 "Run 'manage.py update_index' to make it searchable."
