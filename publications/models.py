@@ -21,10 +21,12 @@ from wagtail.search import index
 
 from editorial.permissions import ReviewedPublishingMixin
 from experts.models import ExpertPage
+from pagecache.memo import memoize
 from sitesettings.models import identity_for_request
 from taxonomy.models import Competence, Region
 
 from .blocks import CommentaryBodyBlock
+from .cards import commentary_cards
 from .forms import CommentaryPageForm
 from .serializers import BylineExpertField
 
@@ -125,31 +127,52 @@ class HomePage(Page):
         from .hubs import VOCABULARIES
 
         context = super().get_context(request, *args, **kwargs)
-        visible = CommentaryPage.objects.live().public()
-        latest = with_listing_relations(visible.order_by("-date", "-pk"))
-        featured = None
-        if self.featured_commentary_id:
-            # A featured page that was since unpublished or made private is passed over.
-            featured = with_listing_relations(visible.filter(pk=self.featured_commentary_id))
-            featured = featured.first()
-        if featured is None:
-            latest = list(latest[: self.latest_count + 1])
-            featured, latest = (latest[0], latest[1:]) if latest else (None, [])
-        else:
-            latest = latest.exclude(pk=featured.pk)[: self.latest_count]
+        # What the home page shows changes only when something is published: kept till then.
+        featured_id, latest_ids, hubs, expert_ids = memoize(
+            "home", (self.pk, self.featured_commentary_id), self.selection
+        )
+        cards = commentary_cards(request, [*featured_id, *latest_ids], level=3)
+        featured = cards.pop(0) if featured_id and cards and cards[0].pk in featured_id else None
         context.update(
             featured=featured,
-            latest=latest,
-            hubs=[
-                (vocabulary, vocabulary.most_active(self.hub_count, visible))
-                for vocabulary in VOCABULARIES.values()
-            ],
-            experts=self.active_experts(visible),
+            latest=cards,
+            hubs=[(VOCABULARIES[key], tags) for key, tags in hubs],
+            experts=in_order_of(ExpertPage.objects.all(), expert_ids),
         )
         return context
 
-    def active_experts(self, visible):
-        """The experts who published most recently (ranked on ids, then fetched)."""
+    def selection(self):
+        """Ids and counts the home page shows: ([featured], [latest], hubs, [experts])."""
+        from .hubs import VOCABULARIES
+
+        visible = CommentaryPage.objects.live().public()
+        newest = visible.order_by("-date", "-pk").values_list("pk", flat=True)
+        featured = []
+        if self.featured_commentary_id:
+            # A featured page that was since unpublished or made private is passed over.
+            featured = list(
+                visible.filter(pk=self.featured_commentary_id).values_list("pk", flat=True)
+            )
+        if featured:
+            latest = list(newest.exclude(pk=featured[0])[: self.latest_count])
+        else:
+            latest = list(newest[: self.latest_count + 1])
+            featured, latest = latest[:1], latest[1:]
+        hubs = [
+            (key, list(vocabulary.most_active(self.hub_count, visible)))
+            for key, vocabulary in VOCABULARIES.items()
+        ]
+        return featured, latest, hubs, self.active_experts(visible)
+
+    def active_experts(self, visible, scan=300):
+        """The visible experts who published most recently: read from the newest bylines back
+        (an index walk), or when the newest few hundred name too few, ranked over all."""
+        experts = ExpertPage.objects.live().public().values("pk")
+        bylines = Byline.objects.filter(commentary__in=visible.values("pk"), expert__in=experts)
+        newest = bylines.order_by("-commentary__date", "-commentary_id", "sort_order")
+        found = list(dict.fromkeys(newest.values_list("expert_id", flat=True)[:scan]))
+        if len(found) >= self.expert_count:
+            return found[: self.expert_count]
         latest = Max("bylines__commentary__date", filter=Q(bylines__commentary__in=visible))
         ranked = (
             ExpertPage.objects.live()
@@ -159,9 +182,7 @@ class HomePage(Page):
             .filter(latest_date__isnull=False)
             .order_by("-latest_date", "pk")
         )
-        return in_order_of(
-            ExpertPage.objects.all(), [row["pk"] for row in ranked[: self.expert_count]]
-        )
+        return [row["pk"] for row in ranked[: self.expert_count]]
 
 
 class PublicationIndexPage(ReviewedPublishingMixin, Page):
@@ -181,14 +202,14 @@ class PublicationIndexPage(ReviewedPublishingMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         commentaries = CommentaryPage.objects.child_of(self).live().public()
-        filters = PublicationFilters(request.GET, commentaries)
-        page_obj = filters.paginate(filters.results.order_by("-date", "-pk"), self.per_page)
-        filters.count_options(page_obj.paginator.count)
-        page_obj.object_list = with_listing_relations(page_obj.object_list)
+        filters = PublicationFilters(request.GET, commentaries, scope=f"listing:{self.pk}")
+        ordered = filters.results.order_by("-date", "-pk").values_list("pk", flat=True)
+        page_obj = filters.paginate(ordered, self.per_page)
+        page_obj.object_list = commentary_cards(request, list(page_obj.object_list), level=3)
         context.update(
             filters=filters,
             page_obj=page_obj,
-            commentaries=page_obj.object_list,
+            cards=page_obj.object_list,
             canonical_query=filters.canonical_query(),
         )
         return context
