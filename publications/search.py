@@ -3,6 +3,7 @@ the listing's expert, region, competence and year filters applied on top."""
 
 import re
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import QueryDict
@@ -63,13 +64,27 @@ def as_query(values_by_key):
 
 
 def search_pages(query, filters):
+    """The matches, best first, and whether there were more than SEARCH_CANDIDATES of them.
+
+    Ranking scores every match: for a word in every other commentary that takes seconds at
+    100,000. Only the most recently added matches are ranked (ten pages' worth by default);
+    more is the reader's cue to add a word or a filter."""
+    candidates = settings.SEARCH_CANDIDATES
     pages = Page.objects.live().public().type(CommentaryPage, ExpertPage)
     if filters.active:
         pages = pages.filter(
             Q(pk__in=filters.results.values("pk"))
             | Q(pk__in=matching_experts(filters).values("pk"))
         )
-    return pages.search(query)
+    # Newest first by id, unranked: the database walks the primary key or the text index,
+    # whichever the word's frequency favours, and stops at one more than it keeps.
+    newest = pages.order_by("-id").search(query, order_by_relevance=False)
+    newest = newest[: candidates + 1]
+    if hasattr(newest, "get_queryset"):  # Wagtail's database backends: ids, not 201 pages
+        ids = list(newest.get_queryset().values_list("pk", flat=True))
+    else:
+        ids = [page.pk for page in newest]
+    return Page.objects.filter(pk__in=ids[:candidates]).search(query), len(ids) > candidates
 
 
 def specific_results(pages):
@@ -93,7 +108,12 @@ def search(request):
     filters = SearchFilters(request.GET, CommentaryPage.objects.live().public(), query)
     context = {"query": query, "filters": filters, "page_obj": None, "results": []}
     if query:
-        paginator = Paginator(search_pages(query, filters), PER_PAGE)
-        page_obj = paginator.get_page(page_number(request.GET.get("page")))
-        context.update(page_obj=page_obj, results=specific_results(page_obj.object_list))
+        matches, more = search_pages(query, filters)
+        page_obj = Paginator(matches, PER_PAGE).get_page(page_number(request.GET.get("page")))
+        context.update(
+            page_obj=page_obj,
+            results=specific_results(page_obj.object_list),
+            more=more,
+            candidates=settings.SEARCH_CANDIDATES,
+        )
     return TemplateResponse(request, "publications/search.html", context)

@@ -110,6 +110,38 @@ def test_results_are_paginated(corpus, client):
     assert len(soup(client.get("/search/?q=glacier&page=99")).select(".search-result")) == 5
 
 
+def test_a_common_word_ranks_the_most_recent_matches_and_says_there_are_more(
+    corpus, client, settings
+):
+    settings.SEARCH_CANDIDATES = 3
+    CommentaryPageFactory(
+        parent=corpus["index"], title="Steppe", lead="Steppe steppe.", date="2001-05-01"
+    )
+    for n in range(3):
+        CommentaryPageFactory(parent=corpus["index"], title=f"Report {n}", lead="On the steppe.")
+    page = soup(client.get("/search/?q=steppe"))
+    assert page.select_one(".result-count").get_text().startswith("More than 3 results")
+    assert "Add a word or a filter" in page.select_one(".search-more").get_text()
+    assert sorted(title for _, title in results(client, "q=steppe")) == [
+        "Report 0",
+        "Report 1",
+        "Report 2",
+    ]
+    # The older page, the best match, is found once the reader narrows the search.
+    assert results(client, "q=steppe&year=2001") == [("Commentary", "Steppe")]
+
+
+def test_up_to_the_limit_the_count_is_exact_and_the_best_match_first(corpus, client, settings):
+    settings.SEARCH_CANDIDATES = 4
+    CommentaryPageFactory(parent=corpus["index"], title="Steppe", lead="Steppe steppe.")
+    for n in range(3):
+        CommentaryPageFactory(parent=corpus["index"], title=f"Report {n}", lead="On the steppe.")
+    page = soup(client.get("/search/?q=steppe"))
+    assert page.select_one(".result-count").get_text().startswith("4 results")
+    assert page.select_one(".search-more") is None
+    assert results(client, "q=steppe")[0] == ("Commentary", "Steppe")
+
+
 def test_query_count_does_not_grow_with_results(corpus, client):
     def queries(count):
         for n in range(count):

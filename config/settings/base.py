@@ -163,6 +163,9 @@ else:
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
     }
+# Site search ranks at most this many matches, the most recently added (publications/search.py).
+SEARCH_CANDIDATES = int(os.environ.get("SEARCH_CANDIDATES", "200"))
+
 # Figures and fragments derived from published content (facet counts, cards), kept in the same
 # store until the next publish (pagecache/memo.py).
 MEMO_ENABLED = env_bool("MEMO", default=True)
