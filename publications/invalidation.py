@@ -15,7 +15,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.urls import NoReverseMatch, reverse
 
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from experts.models import ExpertPage
@@ -167,6 +167,18 @@ def purge_everything(sender, instance, created=False, update_fields=None, **kwar
         purge({"site"}, [site_url("/")])
 
 
+def after_restriction(sender, instance, **kwargs):
+    """A page made private or public again: what listed it, and for a section, everything
+    below it. (Restricted pages themselves are never cached: Wagtail marks them so.)"""
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is None:  # deleted with the page, which purged already
+        return
+    if issubclass(page.specific_class, CommentaryPage | ExpertPage):
+        purge_page(page)
+    else:
+        purge({"site"}, [page.get_full_url()])
+
+
 def connect():
     for model in (CommentaryPage, ExpertPage):
         pre_save.connect(before_save, sender=model, dispatch_uid=f"pagecache-save-{model}")
@@ -174,6 +186,8 @@ def connect():
     page_unpublished.connect(after_publishing, dispatch_uid="pagecache-unpublished")
     post_page_move.connect(after_move, dispatch_uid="pagecache-moved")
     pre_delete.connect(before_delete, dispatch_uid="pagecache-deleted")
+    post_save.connect(after_restriction, sender=PageViewRestriction, dispatch_uid="pc-private")
+    post_delete.connect(after_restriction, sender=PageViewRestriction, dispatch_uid="pc-public")
     for model in (Region, Competence, Site, SiteIdentity, get_image_model()):
         post_save.connect(purge_everything, sender=model, dispatch_uid=f"pagecache-{model}")
         post_delete.connect(purge_everything, sender=model, dispatch_uid=f"pagecache-d-{model}")

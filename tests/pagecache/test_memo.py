@@ -1,0 +1,223 @@
+"""The memo (pagecache/memo.py) never shows a reader anything a render without it would not.
+
+On a real Redis, with whole pages not cached (PAGE_CACHE_ENABLED off) so that only the memo is
+at work: the home page, the publications listing (plain and filtered) and the expert directory
+rendered with the memo, once it is warm, equal the same pages rendered without it; they still
+do after each publishing event (publish, edit, unpublish, move, delete of a commentary,
+unpublishing an expert, making a commentary private and public again, renaming a region),
+and each event did change them, so the test can fail. A draft purges nothing and changes nothing. A store that cannot be reached only costs the
+work the memo would have saved; and a warm memo does save queries.
+"""
+
+import logging
+
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.actions.move_page import MovePageAction
+from wagtail.models import PageViewRestriction
+
+import pytest
+
+from pagecache import memo
+
+from .conftest import normalised
+
+URLS = ["/", "/publications/", "/publications/?region=japan&competence=security", "/experts/"]
+HOME, LISTING, FILTERED, DIRECTORY = URLS
+
+
+@pytest.fixture
+def memo_on(page_cache, settings):
+    """The memo on Redis; whole pages are not cached (the fixture turned that on)."""
+    settings.PAGE_CACHE_ENABLED = False
+    settings.MEMO_ENABLED = True
+    return page_cache
+
+
+def render(url):
+    response = Client().get(url)
+    assert response.status_code == 200, url
+    assert "X-Page-Cache" not in response, "the page cache is on: this would not test the memo"
+    return normalised(response.content)
+
+
+def unmemoised(url):
+    with override_settings(MEMO_ENABLED=False):
+        return render(url)
+
+
+def warm():
+    """Each page rendered twice with the memo: the second render is served from it."""
+    for url in URLS:
+        render(url)
+    return {url: render(url) for url in URLS}
+
+
+def memo_keys(cache):
+    return cache.keys("pagecache:memo:*")
+
+
+def assert_memo_shows_the_change(before, unchanged=()):
+    for url, old in before.items():
+        now = render(url)
+        assert now == unmemoised(url), f"{url}: the memo shows something stale"
+        if url not in unchanged:
+            assert now != old, f"{url} does not show the change: the test proves nothing"
+        else:
+            assert now == old, f"{url} was expected not to change"
+
+
+def test_warm_memo_renders_the_same_pages_as_no_memo(newsroom, memo_on):
+    warmed = warm()
+    kinds = {key.split(":")[2] for key in memo_keys(memo_on)}
+    assert {"home", "card", "total", "facets-html", "facet-region"} <= kinds, kinds
+    for url in URLS:
+        assert warmed[url] == unmemoised(url), url
+
+
+def test_publishing_a_new_commentary_shows_in_memoised_pages(
+    newsroom, memo_on, django_capture_on_commit_callbacks
+):
+    n = newsroom
+    draft = n["commentary"](
+        "Japan security again", "2024-02-01", [n["anna"]], [n["japan"]], [n["security"]], live=False
+    )
+    before = warm()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.save_revision().publish()
+    assert_memo_shows_the_change(before)
+    assert b"Japan security again" in render(HOME)
+    assert b"Japan security again" in render(FILTERED)
+
+
+def test_editing_and_publishing_a_commentary_renews_its_card(
+    newsroom, memo_on, django_capture_on_commit_callbacks
+):
+    before = warm()
+    page = newsroom["japan_security"]
+    page.title = "Japan security, revised"
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    assert_memo_shows_the_change(before, unchanged=[DIRECTORY])
+    for url in (HOME, LISTING, FILTERED):
+        assert b"Japan security, revised" in render(url), url
+
+
+def test_unpublishing_a_commentary_removes_it_from_memoised_pages(
+    newsroom, memo_on, django_capture_on_commit_callbacks
+):
+    before = warm()
+    with django_capture_on_commit_callbacks(execute=True):
+        newsroom["japan_security"].unpublish()
+    assert_memo_shows_the_change(before)
+    assert b"Japan security<" not in render(LISTING)
+
+
+def test_deleting_a_commentary_removes_it_from_memoised_pages(
+    newsroom, memo_on, django_capture_on_commit_callbacks
+):
+    before = warm()
+    with django_capture_on_commit_callbacks(execute=True):
+        newsroom["japan_security"].delete()
+    assert_memo_shows_the_change(before)
+
+
+def test_moving_a_commentary_out_of_the_listing_renews_memoised_pages(
+    newsroom, memo_on, django_capture_on_commit_callbacks
+):
+    """Moved under the home page: off the listing, and its card on the home page links to its
+    new URL (the directory's counts include it wherever it lives)."""
+    before = warm()
+    page = newsroom["japan_security"]
+    with django_capture_on_commit_callbacks(execute=True):
+        MovePageAction(page, newsroom["home"], pos="last-child").execute()
+    assert_memo_shows_the_change(before, unchanged=[DIRECTORY])
+    assert b'href="/japan-security/"' in render(HOME)
+
+
+def test_unpublishing_an_expert_unlinks_their_bylines_and_drops_their_facet(
+    newsroom, memo_on, django_capture_on_commit_callbacks
+):
+    """Boris wrote "Japan energy" and "China energy", neither among the filtered results."""
+    before = warm()
+    assert b'href="/experts/boris-adamov/"' in before[LISTING]
+    with django_capture_on_commit_callbacks(execute=True):
+        newsroom["boris"].unpublish()
+    assert_memo_shows_the_change(before, unchanged=[FILTERED])
+    listing = render(LISTING)
+    assert b"Boris Adamov" in listing  # still named on his commentaries' cards
+    assert b'href="/experts/boris-adamov/"' not in listing
+    assert b"expert=boris-adamov" not in listing  # no longer an expert option
+
+
+def test_making_a_commentary_private_and_public_again_renews_memoised_pages(
+    newsroom, memo_on, django_capture_on_commit_callbacks
+):
+    before = warm()
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=newsroom["japan_security"], restriction_type=PageViewRestriction.LOGIN
+        )
+    assert_memo_shows_the_change(before)  # the directory counts Anna's visible commentaries
+    assert b"Japan security<" not in render(LISTING)
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    for url in URLS:
+        assert render(url) == before[url], url
+
+
+def test_renaming_a_region_renews_every_memoised_page(
+    newsroom, memo_on, django_capture_on_commit_callbacks
+):
+    before = warm()
+    japan = newsroom["japan"]
+    japan.name = "Nippon"
+    with django_capture_on_commit_callbacks(execute=True):
+        japan.save()
+    assert_memo_shows_the_change(before)
+    for url in URLS:
+        assert b"Nippon" in render(url), url
+
+
+def test_saving_a_draft_purges_and_changes_nothing_the_memo_shows(
+    newsroom, memo_on, django_capture_on_commit_callbacks
+):
+    before = warm()
+    tokens = memo.tokens(("content", "site"))
+    page = newsroom["japan_security"]
+    page.title = "Not published yet"
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision()
+    assert memo.tokens(("content", "site")) == tokens, "a draft purged the memo"
+    for url in URLS:
+        assert render(url) == before[url] == unmemoised(url), url
+
+
+def test_unreachable_store_still_serves_the_same_pages(newsroom, settings, caplog):
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.05, "SOCKET_TIMEOUT": 0.05},
+        },
+    }
+    settings.PAGE_CACHE_ENABLED = False
+    settings.MEMO_ENABLED = True
+    for url in (HOME, LISTING):
+        with caplog.at_level(logging.WARNING, logger="pagecache.memo"):
+            memoised = render(url)
+        assert "Page cache store unavailable" in caplog.text, "the memo was not even tried"
+        caplog.clear()
+        assert memoised == unmemoised(url), url
+
+
+def test_warm_memo_saves_queries_on_the_listing(newsroom, memo_on):
+    unmemoised(LISTING)  # warms what is cached elsewhere (sites, settings)
+    with CaptureQueriesContext(connection) as first:
+        render(LISTING)
+    with CaptureQueriesContext(connection) as second:
+        render(LISTING)
+    assert len(second) < len(first), (len(first), len(second))
