@@ -25,12 +25,13 @@ class Card:
     html: str
 
 
-def commentary_cards(request, ids, level=2):
-    """The cards of these commentaries, in this order (any that vanished meanwhile left out)."""
+def commentary_cards(request, ids, level=2, template_name=TEMPLATE):
+    """The cards of these commentaries, in this order (any that vanished meanwhile left out);
+    `template_name` renders a card (the search results show them their own way)."""
     from .models import CommentaryPage, with_listing_relations
 
     host = request.get_host()
-    template = get_template(TEMPLATE)
+    template = get_template(template_name)
 
     def render(missing):
         pks = [parts[0] for parts in missing]
@@ -53,7 +54,7 @@ def commentary_cards(request, ids, level=2):
         return rendered
 
     wanted = [(pk, level, host) for pk in ids]
-    kept = memoize_many("card", wanted, render)
+    kept = memoize_many(f"card:{template_name}", wanted, render)
     return [
         Card(parts[0], title, url, full_url, mark_safe(html))  # noqa: S308 - our own template
         for parts in wanted

@@ -15,8 +15,9 @@ from experts.filters import ExpertDirectoryFilters
 from experts.models import ExpertPage
 from taxonomy.facets import page_number
 
+from .cards import commentary_cards
 from .filters import PublicationFilters
-from .models import CommentaryPage, with_listing_relations
+from .models import CommentaryPage
 
 MAX_QUERY = 200  # characters; longer queries are cut, not refused
 PER_PAGE = 20
@@ -87,20 +88,16 @@ def search_pages(query, filters):
     return Page.objects.filter(pk__in=ids[:candidates]).search(query), len(ids) > candidates
 
 
-def specific_results(pages):
-    """The pages of one result page as their specific types, with what each card shows, in a
-    fixed number of queries; each gets a `result_type` label."""
-    ids = [page.pk for page in pages]
-    commentaries = with_listing_relations(CommentaryPage.objects.filter(pk__in=ids))
-    experts = ExpertPage.objects.filter(pk__in=ids).select_related("photo")
-    found = {}
-    for page in commentaries:
-        page.result_type = "Commentary"
-        found[page.pk] = page
-    for page in experts:
-        page.result_type = "Expert"
-        found[page.pk] = page
-    return [found[pk] for pk in ids if pk in found]
+def specific_results(request, pages):
+    """The results of one page: commentaries as rendered cards (kept until the next publish),
+    experts as pages, in a fixed number of queries."""
+    pages = list(pages)
+    commentaries = [page.pk for page in pages if page.specific_class is CommentaryPage]
+    template = "components/search_result_commentary.html"
+    found = {card.pk: card for card in commentary_cards(request, commentaries, 3, template)}
+    experts = [page.pk for page in pages if page.specific_class is ExpertPage]
+    found.update((page.pk, page) for page in ExpertPage.objects.filter(pk__in=experts))
+    return [found[page.pk] for page in pages if page.pk in found]
 
 
 def search(request):
@@ -112,7 +109,7 @@ def search(request):
         page_obj = Paginator(matches, PER_PAGE).get_page(page_number(request.GET.get("page")))
         context.update(
             page_obj=page_obj,
-            results=specific_results(page_obj.object_list),
+            results=specific_results(request, page_obj.object_list),
             more=more,
             candidates=settings.SEARCH_CANDIDATES,
         )
