@@ -344,10 +344,25 @@ class CommentaryPage(ReviewedPublishingMixin, Page):
     related_count = 3
 
     def related_commentaries(self):
-        """Up to `related_count` related commentaries, in one query (publications.related)."""
+        """Up to `related_count` related commentaries, in one query (publications.related).
+        The ranking reads every commentary sharing an author or a tag; it is kept until the
+        next publish, and the pages it chose are then fetched by id."""
         from .related import related_commentaries
 
-        return related_commentaries(self, self.related_count)
+        ranked = []
+
+        def rank():
+            ranked.extend(related_commentaries(self, self.related_count))
+            return [(page.pk, page.shared_experts, page.shared_tags) for page in ranked]
+
+        chosen = memoize("related", (self.pk, self.related_count), rank)
+        if ranked:
+            return ranked
+        pages = in_order_of(CommentaryPage.objects.live(), [pk for pk, *_ in chosen])
+        shared = {pk: scores for pk, *scores in chosen}
+        for page in pages:
+            page.shared_experts, page.shared_tags = shared[page.pk]
+        return pages
 
 
 def in_order_of(queryset, ids):
