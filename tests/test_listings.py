@@ -153,6 +153,31 @@ def many(site_tree):
     return site_tree
 
 
+@pytest.fixture
+def crowded(site_tree):
+    """63 regions: 60 on two commentaries each, three (the "Rare" ones) on one."""
+    common = [RegionFactory(name=f"Common {n:02d}") for n in range(60)]
+    rare = [RegionFactory(name=f"Rare {n}") for n in range(3)]
+    for regions in (common + rare, common):
+        CommentaryPageFactory(parent=site_tree["publications"], regions=regions)
+    return site_tree
+
+
+def test_a_facet_lists_sixty_options_and_counts_the_rest(crowded, client):
+    page = soup(client.get("/publications/"))
+    options = facet_options(page, "region")
+    assert len(options) == 60
+    assert not any(label.startswith("Rare") for label, _, _ in options.values())
+    note = page.select_one("#facet-region .facet-unlisted").get_text()
+    assert note == "And 3 more with fewer results."
+
+
+def test_a_chosen_option_is_listed_however_few_its_results(crowded, client):
+    page = soup(client.get("/publications/?region=rare-1"))
+    assert facet_options(page, "region")["rare-1"] == ("Rare 1", 1, True)
+    assert len(facet_options(page, "region")) == 60
+
+
 def test_pagination_is_twenty_per_page_and_keeps_the_filters(many, client):
     page = soup(client.get("/publications/?region=japan"))
     assert result_count(page) == 30
