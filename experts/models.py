@@ -206,6 +206,7 @@ class ExpertPage(ReviewedPublishingMixin, Page):
         return (
             self.bylines.filter(commentary__in=visible)
             .select_related("commentary")
+            .defer("commentary__body")  # not shown, and most of a commentary's row
             .prefetch_related(
                 models.Prefetch("commentary__bylines", queryset=co_authors),
                 "commentary__regions",

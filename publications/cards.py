@@ -35,7 +35,8 @@ def commentary_cards(request, ids, level=2, template_name=TEMPLATE):
 
     def render(missing):
         pks = [parts[0] for parts in missing]
-        found = with_listing_relations(CommentaryPage.objects.filter(pk__in=pks))
+        # Not the body: a card never shows it, and it is most of a commentary's row.
+        found = with_listing_relations(CommentaryPage.objects.filter(pk__in=pks).defer("body"))
         by_pk = {commentary.pk: commentary for commentary in found}
         rendered = {}
         for parts in missing:

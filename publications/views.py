@@ -4,8 +4,10 @@ from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
+from pagecache.memo import memoize
+
+from .cards import commentary_cards
 from .hubs import VOCABULARIES
-from .models import with_listing_relations
 
 LATEST = 10
 EXPERTS = 24
@@ -26,13 +28,20 @@ def tag_hub(request, vocabulary, slug):
     tag = get_object_or_404(vocab.model, slug=slug)
     commentaries = vocab.commentaries(tag)
     experts = vocab.experts(tag)
+
+    def figures():
+        """Counted over every commentary on the tag: kept until the next publish."""
+        latest = commentaries.order_by("-date", "-pk").values_list("pk", flat=True)[:LATEST]
+        return list(latest), commentaries.count(), experts.count()
+
+    latest, commentary_count, expert_count = memoize("hub", (vocabulary, tag.pk), figures)
     context = {
         "vocabulary": vocab,
         "tag": tag,
-        "latest": with_listing_relations(commentaries.order_by("-date", "-pk"))[:LATEST],
-        "commentary_count": commentaries.count(),
+        "latest": commentary_cards(request, latest, level=3),
+        "commentary_count": commentary_count,
         "experts": experts.order_by(Lower("surname"), "title")[:EXPERTS],
-        "expert_count": experts.count(),
+        "expert_count": expert_count,
         "canonical_here": True,
     }
     return TemplateResponse(request, "publications/tag_hub.html", context)

@@ -89,8 +89,8 @@ PAGES = {
     "expert directory": (lambda shelf: "/experts/", 14),
     "expert": (lambda shelf: shelf["experts"][0].url, 13),
     "regions": (lambda shelf: "/regions/", 7),
-    "region hub": (lambda shelf: "/regions/region-0/", 12),
-    "competence hub": (lambda shelf: "/competences/competence-0/", 12),
+    "region hub": (lambda shelf: "/regions/region-0/", 13),
+    "competence hub": (lambda shelf: "/competences/competence-0/", 13),
     "search": (lambda shelf: "/search/?q=commentary", 11),
     "feed": (lambda shelf: "/publications/feed/", 8),
     "expert feed": (lambda shelf: f"{shelf['experts'][0].url}feed/", 8),
@@ -105,12 +105,13 @@ def test_every_public_page_type_keeps_to_its_budget(shelf, client, name):
     assert queries_for(client, url(shelf)) <= budget
 
 
-# With the figures and cards kept until the next publish (pagecache.memo), the second request
-# of a listing reads only its page of ids; the home page reads nothing of its content.
+# With the figures, page ids and cards kept until the next publish (pagecache.memo), the second
+# request of a listing, a hub or the home page reads nothing of its content but the filters.
 KEPT = {
     "home": ("/", 6),
     "listing": ("/publications/", 7),
     "listing, filtered": ("/publications/?region=region-0&competence=competence-0", 9),
+    "region hub": ("/regions/region-0/", 7),
 }
 
 

@@ -1,13 +1,13 @@
 """The memo (pagecache/memo.py) never shows a reader anything a render without it would not.
 
 On a real Redis, with whole pages not cached (PAGE_CACHE_ENABLED off) so that only the memo is
-at work: the home page, the publications listing (plain and filtered), the expert directory and
-a commentary's related cards, rendered with the memo once it is warm, equal the same pages
-rendered without it; they still do after each publishing event (publish, edit, unpublish,
-move, delete of a commentary, unpublishing an expert, making a commentary private and public
-again, renaming a region), and each event did change them, so the test can fail. A draft
-purges nothing and changes nothing. A store that cannot be reached only costs the work the
-memo would have saved; and a warm memo does save queries.
+at work: the home page, the publications listing (plain and filtered), the expert directory, a
+commentary's related cards and a region hub, rendered with the memo once it is warm, equal the
+same pages rendered without it; they still do after each publishing event (publish, edit,
+unpublish, move, delete of a commentary, unpublishing an expert, making a commentary private
+and public again, renaming a region), and each event did change them, so the test can fail. A
+draft purges nothing and changes nothing. A store that cannot be reached only costs the work
+the memo would have saved; and a warm memo does save queries.
 """
 
 import logging
@@ -31,8 +31,9 @@ URLS = [
     "/publications/?region=japan&competence=security",
     "/experts/",
     "/publications/japan-energy/",  # "Japan security" among its related cards
+    "/regions/japan/",
 ]
-HOME, LISTING, FILTERED, DIRECTORY, RELATED = URLS
+HOME, LISTING, FILTERED, DIRECTORY, RELATED, HUB = URLS
 
 
 @pytest.fixture
