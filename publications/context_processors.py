@@ -2,6 +2,8 @@ from django.utils.functional import SimpleLazyObject
 
 from wagtail.models import Page
 
+from pagecache.memo import memoize
+
 
 def site_sections(request):
     """URLs of the two top-level sections, looked up once per request and only when used."""
@@ -18,4 +20,9 @@ def site_sections(request):
             urls[key] = page.get_url(request) or urls[key]
         return urls
 
-    return {"sections": SimpleLazyObject(lookup)}
+    # Section pages purge "site" when they change (publications/invalidation.py).
+    return {
+        "sections": SimpleLazyObject(
+            lambda: memoize("sections", (request.get_host(),), lookup, tags=("site",))
+        )
+    }
