@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.db.models.functions import ExtractYear
 from django.utils.functional import cached_property
 
+from editorial.visibility import public
 from experts.models import ExpertPage
 from taxonomy.facets import SLUG_RE, FacetedFilters, with_counts
 from taxonomy.models import Competence, Region
@@ -35,7 +36,7 @@ class PublicationFilters(FacetedFilters):
 
     @cached_property
     def visible_experts(self):
-        return ExpertPage.objects.live().public()
+        return public(ExpertPage.objects.live())  # a subquery: no query of its own
 
     def resolve(self, key, values):
         if key == "year":

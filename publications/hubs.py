@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F
 
+from editorial.visibility import public
 from experts.models import ExpertCompetence, ExpertPage, ExpertRegion
 from taxonomy.models import Competence, Region
 
@@ -38,11 +39,11 @@ class Vocabulary:
 
     def commentaries(self, tag):
         tagged = self.commentary_through.objects.filter(tag=tag).values("content_object_id")
-        return CommentaryPage.objects.live().public().filter(pk__in=tagged)
+        return public(CommentaryPage.objects.live()).filter(pk__in=tagged)
 
     def experts(self, tag):
         tagged = self.expert_through.objects.filter(tag=tag).values("content_object_id")
-        return ExpertPage.objects.live().public().filter(pk__in=tagged)
+        return public(ExpertPage.objects.live()).filter(pk__in=tagged)
 
     def in_use(self):
         """The tags on at least one visible commentary or expert, by name, each with

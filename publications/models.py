@@ -22,6 +22,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from editorial.permissions import ReviewedPublishingMixin
+from editorial.visibility import public
 from experts.models import ExpertPage
 from pagecache.memo import memoize
 from sitesettings.models import identity_for_request
@@ -203,7 +204,8 @@ class PublicationIndexPage(ReviewedPublishingMixin, Page):
         from .filters import PublicationFilters
 
         context = super().get_context(request, *args, **kwargs)
-        commentaries = CommentaryPage.objects.child_of(self).live().public()
+        # Restrictions as a subquery: a listing served from the memo reads none of them.
+        commentaries = public(CommentaryPage.objects.child_of(self).live())
         filters = PublicationFilters(request.GET, commentaries, scope=f"listing:{self.pk}")
         ordered = filters.results.order_by("-date", "-pk").values_list("pk", flat=True)
         page_obj = filters.paginate(ordered, self.per_page)
