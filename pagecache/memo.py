@@ -23,13 +23,11 @@ TIMEOUT = 3600  # a purge usually ends them first; a lost purge is bounded by th
 
 
 def tokens(tags):
-    """The current token of each tag, giving one to a tag never purged yet."""
+    """The current token of each tag (None for all if the store would not give one)."""
     keys = [store.tag_key(tag) for tag in tags]
     current = store.cache().get_many(keys)
-    for key in keys:
-        if key not in current:
-            store.cache().add(key, store.new_token(), timeout=None)
-            current[key] = store.cache().get(key)
+    if not store.fill_tokens(current, keys):
+        return [None] * len(keys)
     return [current[key] for key in keys]
 
 
@@ -55,30 +53,14 @@ def memo_key(name, parts, stamps):
 
 
 def memoize(name, parts, compute, tags=("content", "site")):
-    """compute() once per combination of `parts` until a purge of `tags`. A value of None is not
-    kept; a store that cannot be reached means computing every time, never an error page."""
-    if not settings.MEMO_ENABLED:
-        return compute()
-    try:
-        stamps = tokens(tags)
-        key = memo_key(name, parts, stamps)
-        value = None if None in stamps else store.cache().get(key)
-    except Exception:  # noqa: BLE001 - an outage of the store is a miss
-        logger.warning("Page cache store unavailable", exc_info=True)
-        return compute()
-    if value is None:
-        value = compute()
-        if value is not None and None not in stamps:
-            try:
-                store.cache().set(key, value, TIMEOUT)
-            except Exception:  # noqa: BLE001
-                logger.warning("Page cache store unavailable", exc_info=True)
-    return value
+    """compute() once per combination of `parts` until a purge of `tags` (see memoize_many)."""
+    return memoize_many(name, [parts], lambda missing: {parts: compute()}, tags)[parts]
 
 
 def memoize_many(name, parts_list, compute_missing, tags=("content", "site")):
     """{parts: value} for each of `parts_list` in one round trip; compute_missing(missing parts)
-    returns {parts: value} for those not kept yet, which are kept from then on."""
+    returns {parts: value} for those not kept yet, which are kept from then on (but None). A
+    store that cannot be reached means computing every time, never an error page."""
     if not settings.MEMO_ENABLED:
         return compute_missing(list(parts_list))
     try:
@@ -93,9 +75,10 @@ def memoize_many(name, parts_list, compute_missing, tags=("content", "site")):
     if missing:
         computed = compute_missing(missing)
         values.update(computed)
-        if None not in stamps:
+        kept = {keys[parts]: v for parts, v in computed.items() if v is not None}
+        if kept and None not in stamps:
             try:
-                store.cache().set_many({keys[p]: v for p, v in computed.items()}, TIMEOUT)
+                store.cache().set_many(kept, TIMEOUT)
             except Exception:  # noqa: BLE001
                 logger.warning("Page cache store unavailable", exc_info=True)
     return values

@@ -72,21 +72,26 @@ def remember(key, entry, after):
     _local[key] = (entry, after)
 
 
+def fill_tokens(current, keys):
+    """Give a token to each tag key missing from `current` (a tag's first use, or evicted) and
+    read it into `current`; a concurrent purge may win the race, in which case we read its
+    token, which is just as good. False if a token still cannot be read."""
+    missing = [k for k in keys if k not in current]
+    if missing:
+        for k in missing:
+            cache().add(k, new_token(), timeout=None)
+        current.update(cache().get_many(missing))
+    return all(k in current for k in keys)
+
+
 def store(key, entry, tags, before, timeout):
     """Stamp and store the entry; False if a purge started since `before` was read."""
     keys = {tag: tag_key(tag) for tag in tags}
     current = cache().get_many([*keys.values(), BEFORE])
     if current.get(BEFORE) != before:
         return False
-    missing = [k for k in keys.values() if k not in current]
-    if missing:
-        # First use of a tag (or evicted): give it a token; a concurrent purge may win the race,
-        # in which case we read its token, which is just as good.
-        for k in missing:
-            cache().add(k, new_token(), timeout=None)
-        current.update(cache().get_many(missing))
-        if any(k not in current for k in missing):
-            return False
+    if not fill_tokens(current, keys.values()):
+        return False
     entry["tags"] = {tag: current[k] for tag, k in keys.items()}
     entry["expires"] = time.time() + timeout
     cache().set(key, entry, timeout)

@@ -20,8 +20,7 @@ TEMPLATE = "components/commentary_card.html"
 class Card:
     pk: int
     title: str
-    url: str
-    full_url: str
+    full_url: str  # for the listing's JSON-LD
     html: str
 
 
@@ -46,19 +45,14 @@ def commentary_cards(request, ids, level=2, template_name=TEMPLATE):
                     # The request only for {% pageurl %}: relative links on this site.
                     {"commentary": commentary, "level": level, "request": request}
                 )
-                rendered[parts] = (
-                    commentary.title,
-                    commentary.get_url(request),
-                    commentary.get_full_url(request),
-                    html,
-                )
+                rendered[parts] = (commentary.title, commentary.get_full_url(request), html)
         return rendered
 
     wanted = [(pk, level, host) for pk in ids]
     kept = memoize_many(f"card:{template_name}", wanted, render)
     return [
-        Card(parts[0], title, url, full_url, mark_safe(html))  # noqa: S308 - our own template
+        Card(parts[0], title, full_url, mark_safe(html))  # noqa: S308 - our own template
         for parts in wanted
         if parts in kept
-        for title, url, full_url, html in [kept[parts]]
+        for title, full_url, html in [kept[parts]]
     ]

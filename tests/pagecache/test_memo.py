@@ -44,6 +44,12 @@ def memo_on(page_cache, settings):
     return page_cache
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """A block whose on-commit callbacks (the purges) run as a real commit would run them."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 def render(url):
     response = Client().get(url)
     assert response.status_code == 200, url
@@ -85,73 +91,63 @@ def test_warm_memo_renders_the_same_pages_as_no_memo(newsroom, memo_on):
         assert warmed[url] == unmemoised(url), url
 
 
-def test_publishing_a_new_commentary_shows_in_memoised_pages(
-    newsroom, memo_on, django_capture_on_commit_callbacks
-):
+def test_publishing_a_new_commentary_shows_in_memoised_pages(newsroom, memo_on, committed):
     n = newsroom
     draft = n["commentary"](
         "Japan security again", "2024-02-01", [n["anna"]], [n["japan"]], [n["security"]], live=False
     )
     before = warm()
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         draft.save_revision().publish()
     assert_memo_shows_the_change(before)
     assert b"Japan security again" in render(HOME)
     assert b"Japan security again" in render(FILTERED)
 
 
-def test_editing_and_publishing_a_commentary_renews_its_card(
-    newsroom, memo_on, django_capture_on_commit_callbacks
-):
+def test_editing_and_publishing_a_commentary_renews_its_card(newsroom, memo_on, committed):
     before = warm()
     page = newsroom["japan_security"]
     page.title = "Japan security, revised"
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         page.save_revision().publish()
     assert_memo_shows_the_change(before, unchanged=[DIRECTORY])
     for url in (HOME, LISTING, FILTERED):
         assert b"Japan security, revised" in render(url), url
 
 
-def test_unpublishing_a_commentary_removes_it_from_memoised_pages(
-    newsroom, memo_on, django_capture_on_commit_callbacks
-):
+def test_unpublishing_a_commentary_removes_it_from_memoised_pages(newsroom, memo_on, committed):
     before = warm()
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         newsroom["japan_security"].unpublish()
     assert_memo_shows_the_change(before)
     assert b"Japan security<" not in render(LISTING)
 
 
-def test_deleting_a_commentary_removes_it_from_memoised_pages(
-    newsroom, memo_on, django_capture_on_commit_callbacks
-):
+def test_deleting_a_commentary_removes_it_from_memoised_pages(newsroom, memo_on, committed):
     before = warm()
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         newsroom["japan_security"].delete()
     assert_memo_shows_the_change(before)
 
 
-def test_moving_a_commentary_out_of_the_listing_renews_memoised_pages(
-    newsroom, memo_on, django_capture_on_commit_callbacks
-):
+def test_moving_a_commentary_out_of_the_listing_renews_memoised_pages(newsroom, memo_on, committed):
     """Moved under the home page: off the listing, and its card on the home page links to its
     new URL (the directory's counts include it wherever it lives)."""
     before = warm()
     page = newsroom["japan_security"]
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         MovePageAction(page, newsroom["home"], pos="last-child").execute()
     assert_memo_shows_the_change(before, unchanged=[DIRECTORY])
     assert b'href="/japan-security/"' in render(HOME)
 
 
 def test_unpublishing_an_expert_unlinks_their_bylines_and_drops_their_facet(
-    newsroom, memo_on, django_capture_on_commit_callbacks
+    newsroom, memo_on, committed
 ):
     """Boris wrote "Japan energy" and "China energy", neither among the filtered results."""
     before = warm()
     assert b'href="/experts/boris-adamov/"' in before[LISTING]
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         newsroom["boris"].unpublish()
     assert_memo_shows_the_change(before, unchanged=[FILTERED])
     listing = render(LISTING)
@@ -161,42 +157,38 @@ def test_unpublishing_an_expert_unlinks_their_bylines_and_drops_their_facet(
 
 
 def test_making_a_commentary_private_and_public_again_renews_memoised_pages(
-    newsroom, memo_on, django_capture_on_commit_callbacks
+    newsroom, memo_on, committed
 ):
     before = warm()
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         restriction = PageViewRestriction.objects.create(
             page=newsroom["japan_security"], restriction_type=PageViewRestriction.LOGIN
         )
     assert_memo_shows_the_change(before)  # the directory counts Anna's visible commentaries
     assert b"Japan security<" not in render(LISTING)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         restriction.delete()
     for url in URLS:
         assert render(url) == before[url], url
 
 
-def test_renaming_a_region_renews_every_memoised_page(
-    newsroom, memo_on, django_capture_on_commit_callbacks
-):
+def test_renaming_a_region_renews_every_memoised_page(newsroom, memo_on, committed):
     before = warm()
     japan = newsroom["japan"]
     japan.name = "Nippon"
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         japan.save()
     assert_memo_shows_the_change(before)
     for url in URLS:
         assert b"Nippon" in render(url), url
 
 
-def test_saving_a_draft_purges_and_changes_nothing_the_memo_shows(
-    newsroom, memo_on, django_capture_on_commit_callbacks
-):
+def test_saving_a_draft_purges_and_changes_nothing_the_memo_shows(newsroom, memo_on, committed):
     before = warm()
     tokens = memo.tokens(("content", "site"))
     page = newsroom["japan_security"]
     page.title = "Not published yet"
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed():
         page.save_revision()
     assert memo.tokens(("content", "site")) == tokens, "a draft purged the memo"
     for url in URLS:
