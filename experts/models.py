@@ -17,7 +17,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from editorial.permissions import ReviewedPublishingMixin
-from editorial.visibility import public
+from editorial.visibility import RestrictionsInOneQuery, public
 from taxonomy.facets import page_number
 from taxonomy.models import Competence, Region
 from taxonomy.sanitize import SafeRichTextAPIField
@@ -51,7 +51,7 @@ class ExpertCompetence(ItemBase):
         ]
 
 
-class ExpertIndexPage(ReviewedPublishingMixin, Page):
+class ExpertIndexPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
     intro = RichTextField(blank=True, features=PROFILE_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -86,7 +86,7 @@ class ExpertIndexPage(ReviewedPublishingMixin, Page):
         return context
 
 
-class ExpertPage(ReviewedPublishingMixin, Page):
+class ExpertPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
     surname = models.CharField(
         max_length=100,
         blank=True,

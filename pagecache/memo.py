@@ -13,7 +13,10 @@ import hashlib
 import logging
 import os
 
+import django
 from django.conf import settings
+
+import wagtail
 
 from . import store
 
@@ -36,8 +39,9 @@ SKIP = {"node_modules", "staticfiles", "media", "tests", "__pycache__"}
 
 @functools.cache
 def release():
-    """A digest of the code and templates: a deploy does not serve fragments of the last one."""
-    digest = hashlib.sha256()
+    """A digest of the code, the templates and the framework versions: a deploy does not serve
+    what the last one kept (some values are pickled model instances)."""
+    digest = hashlib.sha256(f"{django.__version__} {wagtail.__version__}".encode())
     for folder, subfolders, files in os.walk(settings.BASE_DIR):
         subfolders[:] = sorted(d for d in subfolders if d not in SKIP and not d.startswith("."))
         for name in sorted(files):

@@ -22,7 +22,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from editorial.permissions import ReviewedPublishingMixin
-from editorial.visibility import public
+from editorial.visibility import RestrictionsInOneQuery, public
 from experts.models import ExpertPage
 from pagecache.memo import memoize
 from sitesettings.models import identity_for_request
@@ -99,7 +99,7 @@ def with_listing_relations(queryset):
     )
 
 
-class HomePage(Page):
+class HomePage(RestrictionsInOneQuery, Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
     featured_commentary = models.ForeignKey(
         "publications.CommentaryPage",
@@ -188,7 +188,7 @@ class HomePage(Page):
         return [row["pk"] for row in ranked[: self.expert_count]]
 
 
-class PublicationIndexPage(ReviewedPublishingMixin, Page):
+class PublicationIndexPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -222,7 +222,7 @@ class PublicationIndexPage(ReviewedPublishingMixin, Page):
         return context
 
 
-class CommentaryPage(ReviewedPublishingMixin, Page):
+class CommentaryPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
     date = models.DateField(_("publication date"))
     lead = models.TextField(help_text=_("The standfirst, shown in bold above the body."))
     body = StreamField(CommentaryBodyBlock(), blank=True)
@@ -294,23 +294,50 @@ class CommentaryPage(ReviewedPublishingMixin, Page):
         from .citations import Citation
 
         context = super().get_context(request, *args, **kwargs)
-        related = self.related_commentaries()
-        # A fixed number of queries whatever the authors and tags: this page's bylines and the
-        # related cards' in one, then the authors' competences and this page's two tag lists,
-        # one query each. Photo renditions come from Wagtail's rendition cache once made.
-        prefetch_related_objects(
-            [self, *related],
-            Prefetch("bylines", queryset=Byline.objects.select_related("expert__photo")),
-        )
+        if getattr(request, "is_preview", False):  # a draft: nothing kept is about it
+            related = self.load_relations()
+        else:
+            related = self.remembered_relations()
         bylines = list(self.bylines.all())
-        prefetch_related_objects([byline.expert for byline in bylines], "competences")
-        prefetch_related_objects([self], "regions", "competences")
         context["bylines"] = bylines
         context["related"] = related
         context["citation"] = Citation(
             self, self.get_full_url(request), bylines, identity_for_request(request).name
         )
         return context
+
+    # What the page shows beyond its own fields, each read once per render by Django's
+    # prefetch machinery and reused by the template, the citation and the structured data.
+    RELATIONS = ("bylines", "regions", "competences")
+
+    def load_relations(self):
+        """A fixed number of queries whatever the authors and tags: this page's bylines and the
+        related cards' in one, then the authors' competences and this page's two tag lists,
+        one query each. Photo renditions come from Wagtail's rendition cache once made."""
+        related = self.related_commentaries()
+        prefetch_related_objects(
+            [self, *related],
+            Prefetch("bylines", queryset=Byline.objects.select_related("expert__photo")),
+        )
+        prefetch_related_objects([byline.expert for byline in self.bylines.all()], "competences")
+        prefetch_related_objects([self], "regions", "competences")
+        return related
+
+    def remembered_relations(self):
+        """load_relations(), kept until the next publish (pagecache.memo): a warm render reads
+        no relation from the database. The bylines' link back to this page is dropped from
+        what is kept: the page is here already."""
+
+        def load():
+            related = self.load_relations()
+            for byline in self.bylines.all():
+                byline._state.fields_cache.pop("commentary", None)
+            cached = self._prefetched_objects_cache
+            return {"related": related, "cache": {name: cached[name] for name in self.RELATIONS}}
+
+        kept = memoize("commentary-relations", (self.pk, self.live_revision_id), load)
+        vars(self).setdefault("_prefetched_objects_cache", {}).update(kept["cache"])
+        return kept["related"]
 
     def page_cache_tags(self, context):
         """What this page shows (pagecache): itself, its authors' profiles, the related cards;
@@ -351,25 +378,10 @@ class CommentaryPage(ReviewedPublishingMixin, Page):
     related_count = 3
 
     def related_commentaries(self):
-        """Up to `related_count` related commentaries, in one query (publications.related).
-        The ranking reads every commentary sharing an author or a tag; it is kept until the
-        next publish, and the pages it chose are then fetched by id."""
+        """Up to `related_count` related commentaries, in one query (publications.related)."""
         from .related import related_commentaries
 
-        ranked = []
-
-        def rank():
-            ranked.extend(related_commentaries(self, self.related_count))
-            return [(page.pk, page.shared_experts, page.shared_tags) for page in ranked]
-
-        chosen = memoize("related", (self.pk, self.related_count), rank)
-        if ranked:
-            return ranked
-        pages = in_order_of(CommentaryPage.objects.live(), [pk for pk, *_ in chosen])
-        shared = {pk: scores for pk, *scores in chosen}
-        for page in pages:
-            page.shared_experts, page.shared_tags = shared[page.pk]
-        return pages
+        return related_commentaries(self, self.related_count)
 
 
 def in_order_of(queryset, ids):

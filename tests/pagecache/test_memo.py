@@ -22,6 +22,7 @@ from wagtail.models import PageViewRestriction
 import pytest
 
 from pagecache import memo
+from publications.models import CommentaryPage
 
 from .conftest import normalised
 
@@ -154,6 +155,32 @@ def test_unpublishing_an_expert_unlinks_their_bylines_and_drops_their_facet(
     assert b"Boris Adamov" in listing  # still named on his commentaries' cards
     assert b'href="/experts/boris-adamov/"' not in listing
     assert b"expert=boris-adamov" not in listing  # no longer an expert option
+
+
+def test_publishing_an_expert_profile_renews_their_author_box(newsroom, memo_on, committed):
+    """A commentary's author box (kept with its relations) shows the profile as published."""
+    before = warm()
+    anna = newsroom["anna"]
+    anna.location = "Kyoto, Japan"
+    with committed():
+        anna.save_revision().publish()
+    for url in URLS:
+        assert render(url) == unmemoised(url), url
+    assert render(RELATED) != before[RELATED]
+    assert b"Kyoto, Japan" in render(RELATED)
+
+
+def test_a_preview_neither_shows_nor_leaves_kept_relations(newsroom, memo_on):
+    """Japan energy with its regions changed in the editor, not saved: its preview, the first
+    render since the last publish, shows the new region; the published page, rendered next,
+    does not (nothing of the draft was kept for it)."""
+    page = CommentaryPage.objects.get(pk=newsroom["joint"].pk)
+    page.regions.set([newsroom["korea"]])
+    preview = normalised(page.make_preview_request().content)
+    assert b'href="/regions/korea/"' in preview
+    published = render(RELATED)
+    assert published == unmemoised(RELATED)
+    assert b'href="/regions/korea/"' not in published
 
 
 def test_making_a_commentary_private_and_public_again_renews_memoised_pages(
