@@ -71,13 +71,7 @@ class PublicationFilters(FacetedFilters):
             rows = queryset.order_by().annotate(value=ExtractYear("date")).values("value")
             counted = "pk"
         elif key == "expert":
-            visible_experts = self.visible_experts.values("pk")
-            rows = (
-                Byline.objects.filter(commentary__in=pks, expert__in=visible_experts)
-                .values(value=F("expert__slug"), label=F("expert__title"))
-                .order_by()
-            )
-            counted = "commentary_id"
+            return self.count_experts(pks, current)
         else:
             through = TAGS[key][1]
             rows = (
@@ -87,6 +81,18 @@ class PublicationFilters(FacetedFilters):
             )
             counted = "content_object_id"
         return with_counts(rows, counted, current)
+
+    def count_experts(self, pks, current):
+        """Grouped by the expert's id alone, then named: grouped by name, PostgreSQL joins every
+        expert's bylines before it looks at the results (2.5 times slower at 100,000)."""
+        visible_experts = self.visible_experts.values("pk")
+        bylines = Byline.objects.filter(commentary__in=pks, expert__in=visible_experts)
+        rows = list(with_counts(bylines.values("expert_id").order_by(), "commentary_id", current))
+        names = ExpertPage.objects.filter(pk__in=[row["expert_id"] for row in rows])
+        names = {pk: (slug, title) for pk, slug, title in names.values_list("pk", "slug", "title")}
+        for row in rows:
+            row["value"], row["label"] = names[row.pop("expert_id")]
+        return rows
 
     def canonical_query(self):
         """What a filtered listing is canonical to: itself when it shows one expert or one tag
