@@ -7,19 +7,29 @@ site's root). A stale entry (after a move, a slug change, an unpublish or a dele
 only sends the request back through Wagtail's own routing: nothing needs invalidating, in this
 process or any other. View restrictions are checked after routing, as before; previews are not
 routed at all. Used only while no page type overrides `route()` and i18n is off.
+
+The Site answering a host and port is remembered too, with the token of the page cache's "site"
+tag as it was read before looking it up: any save or deletion of a Site purges that tag
+(publications/invalidation.py), so a remembered Site is used only while nothing about the
+sites changed. Without the memo's store (off, or unreachable) Wagtail looks it up each time.
 """
 
 import threading
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.http.request import split_domain_port
 
 from wagtail import views as wagtail_views
 from wagtail.models import Page, Site, get_page_models
 from wagtail.url_routing import RouteResult
 
+from pagecache import memo
+
 MAX_ROUTES = 50_000
+MAX_SITES = 100  # host names are whatever ALLOWED_HOSTS lets through
 _routes = {}  # (site id, path) -> (content type id, page id)
+_sites = {}  # (host name, port) -> ("site" tag token, Site or None)
 _lock = threading.Lock()
 _plain = None
 
@@ -44,7 +54,7 @@ def serve(request, path):
 
 def prime(request, path):
     """Hand Wagtail the remembered page, if it still answers this path."""
-    site = Site.find_for_request(request)
+    site = find_site(request)
     known = _routes.get((site.pk, path)) if site else None
     if known is None:
         return
@@ -53,6 +63,28 @@ def prime(request, path):
     page = model.objects.filter(pk=page_id).first() if model else None
     if page is not None and page.live and page.url_path == site.root_page.url_path + path:
         request._wagtail_route_for_request = RouteResult(page)
+
+
+def find_site(request):
+    """Site.find_for_request, remembered while the "site" tag keeps its token."""
+    if hasattr(request, "_wagtail_site") or not settings.MEMO_ENABLED:
+        return Site.find_for_request(request)
+    try:
+        (token,) = memo.tokens(("site",))
+    except Exception:  # noqa: BLE001 - the store is down: look the site up
+        token = None
+    key = (split_domain_port(request._get_raw_host())[0], request.get_port())
+    known = _sites.get(key)
+    if token is not None and known is not None and known[0] == token:
+        request._wagtail_site = known[1]
+        return known[1]
+    site = Site.find_for_request(request)
+    if token is not None:
+        with _lock:
+            if len(_sites) >= MAX_SITES:
+                _sites.clear()
+            _sites[key] = (token, site)
+    return site
 
 
 def remember(request, path):

@@ -105,15 +105,16 @@ def test_every_public_page_type_keeps_to_its_budget(shelf, client, name):
     assert queries_for(client, url(shelf)) <= budget
 
 
-# With the figures, page ids and cards kept until the next publish (pagecache.memo), the second
-# request of a listing, a hub or the home page reads nothing of its content but the filters.
+# With the figures, page ids and cards kept until the next publish (pagecache.memo), and the
+# site remembered (config/routing.py), the second request of a listing, a hub or the home page
+# reads nothing of its content but the page itself, its view restrictions and the filters.
 KEPT = {
-    "home": ("/", 4),
-    "listing": ("/publications/", 3),
-    "listing, filtered": ("/publications/?region=region-0&competence=competence-0", 5),
+    "home": ("/", 3),
+    "listing": ("/publications/", 2),
+    "listing, filtered": ("/publications/?region=region-0&competence=competence-0", 4),
     "region hub": ("/regions/region-0/", 3),
-    # Routing, the page, its view restrictions: its relations are kept (remembered_relations).
-    "commentary": ("commentary", 3),
+    # The page and its view restrictions: its relations are kept (remembered_relations).
+    "commentary": ("commentary", 2),
 }
 
 

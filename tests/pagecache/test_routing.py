@@ -1,0 +1,87 @@
+"""Remembered Wagtail sites (config/routing.py): with the memo's store at hand, the Site for a
+host is looked up once, and again after any Site is saved or deleted; without it, every time."""
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.models import Site
+
+import pytest
+
+from config import routing
+
+
+@pytest.fixture
+def memo_on(page_cache, settings, newsroom, committed):
+    settings.PAGE_CACHE_ENABLED = False
+    settings.MEMO_ENABLED = True
+    settings.ALLOWED_HOSTS = ["*"]
+    routing._sites.clear()
+    yield
+    routing._sites.clear()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def site_queries(url, host="localhost"):
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(url, HTTP_HOST=host)
+    assert response.status_code in (200, 404), response.status_code
+    return response, [q for q in queries if "wagtailcore_site" in q["sql"]]
+
+
+def test_the_site_is_looked_up_once_per_host(memo_on, newsroom):
+    url = newsroom["joint"].url
+    assert site_queries(url)[1], "the first request looks the site up"
+    response, queries = site_queries(url)
+    assert response.status_code == 200
+    assert not queries
+
+
+def test_a_new_site_for_a_host_takes_over_at_once(memo_on, newsroom, committed):
+    """A Site saved for a host name (here: rooted at the experts section) answers that host's
+    next request, though the default site had answered it before."""
+    assert b"Japan energy" in site_queries("/", host="experts.example")[0].content
+    with committed():
+        Site.objects.create(hostname="experts.example", root_page=newsroom["experts"])
+    response, queries = site_queries("/", host="experts.example")
+    assert queries, "the remembered site was used after a Site was saved"
+    assert b"Anna Petrova" in response.content
+    assert b"Japan energy" not in response.content
+
+
+def test_a_deleted_site_stops_answering(memo_on, newsroom, committed):
+    with committed():
+        site = Site.objects.create(hostname="experts.example", root_page=newsroom["experts"])
+    assert b"Anna Petrova" in site_queries("/", host="experts.example")[0].content
+    with committed():
+        site.delete()
+    assert b"Japan energy" in site_queries("/", host="experts.example")[0].content
+
+
+def test_without_the_memo_every_request_looks_the_site_up(newsroom, settings):
+    settings.MEMO_ENABLED = False
+    url = newsroom["joint"].url
+    site_queries(url)
+    assert site_queries(url)[1]
+
+
+def test_an_unreachable_store_means_looking_the_site_up(newsroom, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.05, "SOCKET_TIMEOUT": 0.05},
+        },
+    }
+    settings.MEMO_ENABLED = True
+    url = newsroom["joint"].url
+    for _ in range(2):
+        response, queries = site_queries(url)
+        assert response.status_code == 200
+        assert queries
