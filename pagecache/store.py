@@ -10,10 +10,17 @@ Two counters frame every purge: BEFORE changes before the tags, AFTER once they 
   the tag tokens: it may have read the database before the change committed.
 - Each process keeps the entries it served lately in memory, with the AFTER it read before
   checking their tags. While AFTER has not moved, no purge has finished since, so the entry is
-  still good: a hit then costs one small read. When AFTER moved, the tags are checked again.
+  still good. When AFTER moved, the tags are checked again.
+- Knowing AFTER has not moved costs no round trip: each process listens on a channel (see
+  `finished_purges`) on which every purge, once AFTER changed, publishes, and then waits for a
+  PING: Redis has written the message to every listener's socket before it answers a later
+  command, so a reader who arrives after the purge returned finds it there.
 """
 
+import contextlib
+import logging
 import secrets
+import threading
 import time
 
 from django.conf import settings
@@ -22,8 +29,13 @@ from django.core.cache import caches
 BEFORE = "pagecache:purge-started"
 AFTER = "pagecache:purge-finished"
 LOCAL_ENTRIES = 500  # per process; a commentary page is about 10-30 KB
+CHANNEL = "pagecache:purged"
+RETRY_LISTENING = 30  # seconds between attempts when the store refuses a listener
 
+logger = logging.getLogger(__name__)
 _local = {}  # key -> (entry, the AFTER value it was last checked against)
+_listener = {"connection": None, "channel": None, "after": None, "retry_at": 0.0}
+_listener_lock = threading.Lock()
 
 
 def cache():
@@ -44,10 +56,7 @@ def new_counter():
 
 def lookup(key):
     """(entry or None, BEFORE token): the entry only if none of its tags was purged since."""
-    after = cache().get(AFTER)
-    if after is None:  # never purged yet (or evicted)
-        cache().add(AFTER, new_counter(), timeout=None)
-        after = cache().get(AFTER)
+    after = finished_purges()
     entry, checked_at = _local.get(key, (None, None))
     if entry and checked_at == after and entry.get("expires", 0) > time.time():
         return entry, None
@@ -64,6 +73,64 @@ def lookup(key):
     if after is not None:
         remember(key, entry, after)
     return entry, before
+
+
+def read_after():
+    after = cache().get(AFTER)
+    if after is None:  # never purged yet (or evicted)
+        cache().add(AFTER, new_counter(), timeout=None)
+        after = cache().get(AFTER)
+    return after
+
+
+def channel():
+    return cache().make_key(CHANNEL)  # the key prefix keeps sites sharing a Redis apart
+
+
+def finished_purges():
+    """AFTER, read from Redis only when this process has heard of a purge since it last read it.
+
+    Listening: a connection of our own, subscribed to the channel before AFTER is read. Any
+    data on it (a purge's message) or any trouble with it (closed, Redis restarted, another
+    channel now) ends it, and AFTER is read again under a new one. Where the store will not let
+    us listen, AFTER is read every time, as it was before listening."""
+    with _listener_lock:
+        connection = _listener["connection"]
+        if connection is not None and _listener["channel"] == channel():
+            try:
+                if not connection.can_read(timeout=0):
+                    return _listener["after"]
+            except Exception:  # noqa: BLE001, S110 - a broken listener: listen anew
+                pass
+        stop_listening()
+        if time.monotonic() < _listener["retry_at"]:
+            return read_after()
+        try:
+            connection = listen()
+        except Exception:  # noqa: BLE001 - read AFTER each time for a while
+            logger.warning("Page cache: cannot listen for purges", exc_info=True)
+            _listener["retry_at"] = time.monotonic() + RETRY_LISTENING
+            return read_after()
+        after = read_after()
+        _listener.update(connection=connection, channel=channel(), after=after)
+        return after
+
+
+def listen():
+    pool = cache().client.get_client(write=True).connection_pool
+    connection = pool.connection_class(**pool.connection_kwargs)
+    connection.connect()
+    connection.send_command("SUBSCRIBE", channel())
+    connection.read_response(push_request=True)  # confirmed: from now on every purge reaches us
+    return connection
+
+
+def stop_listening():
+    connection = _listener["connection"]
+    _listener.update(connection=None, channel=None, after=None)
+    if connection is not None:
+        with contextlib.suppress(Exception):  # it is gone either way
+            connection.disconnect()
 
 
 def remember(key, entry, after):
@@ -105,3 +172,6 @@ def purge_tags(tags):
     cache().set(BEFORE, new_token(), timeout=None)
     cache().set_many({tag_key(tag): new_token() for tag in tags}, timeout=None)
     cache().set(AFTER, new_counter(), timeout=None)
+    client = cache().client.get_client(write=True)
+    client.publish(channel(), "1")
+    client.ping()  # answered once Redis has written the message to every listener's socket
