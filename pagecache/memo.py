@@ -27,11 +27,8 @@ TIMEOUT = 3600  # a purge usually ends them first; a lost purge is bounded by th
 
 def tokens(tags):
     """The current token of each tag (None for all if the store would not give one)."""
-    keys = [store.tag_key(tag) for tag in tags]
-    current = store.cache().get_many(keys)
-    if not store.fill_tokens(current, keys):
-        return [None] * len(keys)
-    return [current[key] for key in keys]
+    current = store.current_tokens([store.tag_key(tag) for tag in tags])
+    return current if current is not None else [None] * len(tags)
 
 
 SKIP = {"node_modules", "staticfiles", "media", "tests", "__pycache__"}

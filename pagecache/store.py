@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 _local = {}  # key -> (entry, the AFTER value it was last checked against)
 _listener = {"connection": None, "channel": None, "after": None, "retry_at": 0.0}
 _listener_lock = threading.Lock()
+_tokens = {"after": None, "known": {}}  # tag key -> token, good while AFTER is "after"
 
 
 def cache():
@@ -125,9 +126,11 @@ def listen():
     return connection
 
 
-def stop_listening():
+def stop_listening(retry_now=False):
     connection = _listener["connection"]
     _listener.update(connection=None, channel=None, after=None)
+    if retry_now:  # a new store (tests): try listening at the next lookup
+        _listener["retry_at"] = 0.0
     if connection is not None:
         with contextlib.suppress(Exception):  # it is gone either way
             connection.disconnect()
@@ -149,6 +152,24 @@ def fill_tokens(current, keys):
             cache().add(k, new_token(), timeout=None)
         current.update(cache().get_many(missing))
     return all(k in current for k in keys)
+
+
+def current_tokens(keys):
+    """The tokens of these tag keys, or None if the store would not give one. Kept in this
+    process while no purge has finished since they were read (`finished_purges`): a purge
+    changes tokens before it publishes, so tokens read under one AFTER stay current until the
+    listener hears of the next purge."""
+    after = finished_purges()
+    if _tokens["after"] != after or after is None:
+        _tokens.update(after=after, known={})
+    known = _tokens["known"]
+    missing = [key for key in keys if key not in known]
+    if missing:
+        found = cache().get_many(missing)
+        if not fill_tokens(found, missing):
+            return None
+        known.update(found)
+    return [known[key] for key in keys]
 
 
 def store(key, entry, tags, before, timeout):

@@ -11,6 +11,8 @@ from django.test import Client, override_settings
 
 import pytest
 
+from pagecache import store
+
 from ..factories.experts import ExpertPageFactory
 from ..factories.publications import commentary_maker
 from ..factories.taxonomy import CompetenceFactory, RegionFactory
@@ -30,6 +32,7 @@ def page_cache(settings):
         },
     }
     settings.PAGE_CACHE_ENABLED = True
+    store.stop_listening(retry_now=True)  # the last test's store may have been unreachable
     cache = caches["pages"]
     cache.set("ping", "pong")
     assert cache.get("ping") == "pong", "the page cache tests need Redis on 127.0.0.1:6379"

@@ -21,7 +21,6 @@ TAGS = {"content", "site"}
 @pytest.fixture
 def stored(page_cache):
     """One entry, stored and served once (so this process listens and keeps it in memory)."""
-    store.stop_listening()
     _, before = store.lookup("pagecache:page:test")
     assert store.store("pagecache:page:test", {"content": b"page"}, TAGS, before, 60)
     entry, _ = store.lookup("pagecache:page:test")
