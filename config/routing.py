@@ -59,8 +59,13 @@ def prime(request, path):
     if known is None:
         return
     content_type_id, page_id = known
-    model = ContentType.objects.get_for_id(content_type_id).model_class()
-    page = model.objects.filter(pk=page_id).first() if model else None
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+    except ContentType.DoesNotExist:  # the page type is gone (or the database was reset)
+        return
+    if model is None or not issubclass(model, Page):
+        return
+    page = model.objects.filter(pk=page_id).first()
     if page is not None and page.live and page.url_path == site.root_page.url_path + path:
         request._wagtail_route_for_request = RouteResult(page)
 
