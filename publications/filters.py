@@ -80,7 +80,8 @@ class PublicationFilters(FacetedFilters):
                 .order_by()
             )
             counted = "content_object_id"
-        return with_counts(rows, counted, current)
+        # A commentary is counted once per year, and once per tag (a unique constraint).
+        return with_counts(rows, counted, current, distinct=False)
 
     def count_experts(self, pks, current):
         """Grouped by the expert's id alone, then named: grouped by name, PostgreSQL joins every

@@ -94,13 +94,15 @@ class ActiveFilter:
     remove_query: str
 
 
-def with_counts(rows, counted, current):
+def with_counts(rows, counted, current, distinct=True):
     """Annotate grouped `rows` with n, the distinct `counted` ids per group, and when `current`
-    (a queryset of results) is given, c, those of them that are among the current results."""
-    aggregates = {"n": Count(counted, distinct=True)}
+    (a queryset of results) is given, c, those of them that are among the current results.
+    `distinct=False` where a constraint already makes them distinct: COUNT(DISTINCT) sorts every
+    row first (half the time of a tag facet over 100,000 commentaries)."""
+    aggregates = {"n": Count(counted, distinct=distinct)}
     if current is not None:
         in_current = Q(**{f"{counted}__in": current.order_by().values("pk")})
-        aggregates["c"] = Count(counted, distinct=True, filter=in_current)
+        aggregates["c"] = Count(counted, distinct=distinct, filter=in_current)
     return rows.annotate(**aggregates)
 
 
