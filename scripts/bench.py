@@ -339,7 +339,7 @@ def main():
 
     django.setup()
     ensure_data()
-
+    import config.wsgi  # noqa: F401 - settled as a web process is (config/startup.py)
     from scripts.bench_pages import measure_in_process, pick_pages
 
     pages, purge_check = pick_pages()
