@@ -3,6 +3,7 @@ from django.conf import settings
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
+from pagecache.memo import memoize
 from taxonomy.sanitize import render_rich_text
 
 register = template.Library()
@@ -55,3 +56,29 @@ def facet_fieldsets(context, filters, total):
         )
 
     return mark_safe(filters.memo("facets-html", render))  # noqa: S308 - our own template
+
+
+@register.tag
+def kept(parser, token):
+    """{% kept "name" part ... %}...{% endkept %}: the block rendered once per parts and host,
+    and kept until the next publish (pagecache.memo). For what only published content and the
+    URLs of this host decide; never in a preview, which shows a draft."""
+    name, *parts = (parser.compile_filter(bit) for bit in token.split_contents()[1:])
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(name, parts, nodelist)
+
+
+class KeptNode(template.Node):
+    def __init__(self, name, parts, nodelist):
+        self.name, self.parts, self.nodelist = name, parts, nodelist
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None or getattr(request, "is_preview", False):
+            return self.nodelist.render(context)
+        parts = (*(str(part.resolve(context)) for part in self.parts), request.get_host())
+        html = memoize(
+            f"kept:{self.name.resolve(context)}", parts, lambda: self.nodelist.render(context)
+        )
+        return mark_safe(html)  # noqa: S308 - our own template, rendered
