@@ -40,6 +40,27 @@ def page_cache(settings):
     cache.delete_pattern("*")
 
 
+@pytest.fixture
+def unreachable_store(settings):
+    """The page cache's store at an address nobody answers; the memo on, whole pages off."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.05, "SOCKET_TIMEOUT": 0.05},
+        },
+    }
+    settings.PAGE_CACHE_ENABLED = False
+    settings.MEMO_ENABLED = True
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """A block whose on-commit callbacks (the purges) run as a real commit would run them."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 class PurgeRecorder(BaseHTTPRequestHandler):
     def do_PURGE(self):  # noqa: N802 - the HTTP method's name
         self.server.received.append((self.headers["Host"], self.path))

@@ -45,12 +45,6 @@ def memo_on(page_cache, settings):
     return page_cache
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """A block whose on-commit callbacks (the purges) run as a real commit would run them."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def render(url):
     response = Client().get(url)
     assert response.status_code == 200, url
@@ -223,17 +217,7 @@ def test_saving_a_draft_purges_and_changes_nothing_the_memo_shows(newsroom, memo
         assert render(url) == before[url] == unmemoised(url), url
 
 
-def test_unreachable_store_still_serves_the_same_pages(newsroom, settings, caplog):
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.05, "SOCKET_TIMEOUT": 0.05},
-        },
-    }
-    settings.PAGE_CACHE_ENABLED = False
-    settings.MEMO_ENABLED = True
+def test_unreachable_store_still_serves_the_same_pages(newsroom, unreachable_store, caplog):
     for url in (HOME, LISTING):
         with caplog.at_level(logging.WARNING, logger="pagecache.memo"):
             memoised = render(url)

@@ -22,11 +22,6 @@ def memo_on(page_cache, settings, newsroom, committed):
     routing._sites.clear()
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def site_queries(url, host="localhost"):
     with CaptureQueriesContext(connection) as queries:
         response = Client().get(url, HTTP_HOST=host)
@@ -70,16 +65,7 @@ def test_without_the_memo_every_request_looks_the_site_up(newsroom, settings):
     assert site_queries(url)[1]
 
 
-def test_an_unreachable_store_means_looking_the_site_up(newsroom, settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.05, "SOCKET_TIMEOUT": 0.05},
-        },
-    }
-    settings.MEMO_ENABLED = True
+def test_an_unreachable_store_means_looking_the_site_up(newsroom, unreachable_store):
     url = newsroom["joint"].url
     for _ in range(2):
         response, queries = site_queries(url)
