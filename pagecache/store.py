@@ -104,7 +104,7 @@ def finished_purges():
             except Exception:  # noqa: BLE001, S110 - a broken listener: listen anew
                 pass
         stop_listening()
-        if time.monotonic() < _listener["retry_at"]:
+        if time.monotonic() < _listener["retry_at"] or redis_client() is None:
             return read_after()
         try:
             connection = listen()
@@ -117,8 +117,14 @@ def finished_purges():
         return after
 
 
+def redis_client():
+    """The store's Redis client; None for a store of one process (tests, development)."""
+    client = getattr(cache(), "client", None)
+    return client.get_client(write=True) if client is not None else None
+
+
 def listen():
-    pool = cache().client.get_client(write=True).connection_pool
+    pool = redis_client().connection_pool
     connection = pool.connection_class(**pool.connection_kwargs)
     connection.connect()
     connection.send_command("SUBSCRIBE", channel())
@@ -193,6 +199,7 @@ def purge_tags(tags):
     cache().set(BEFORE, new_token(), timeout=None)
     cache().set_many({tag_key(tag): new_token() for tag in tags}, timeout=None)
     cache().set(AFTER, new_counter(), timeout=None)
-    client = cache().client.get_client(write=True)
-    client.publish(channel(), "1")
-    client.ping()  # answered once Redis has written the message to every listener's socket
+    client = redis_client()
+    if client is not None:
+        client.publish(channel(), "1")
+        client.ping()  # answered once Redis has written the message to every listener's socket

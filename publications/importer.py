@@ -126,9 +126,9 @@ class CommentaryImporter:
         target = current or CommentaryPage(slug=slug)
         self._apply(target, values, tags)
         target.body = parsed.body
-        target.bylines = [
-            Byline(expert=expert, position=author.position)
-            for expert, author in zip(experts, parsed.authors, strict=True)
+        target.bylines = [  # in the export's order: the first author is named first
+            Byline(expert=expert, position=author.position, sort_order=index)
+            for index, (expert, author) in enumerate(zip(experts, parsed.authors, strict=True))
         ]
         save(target, self.publications_index, self.publish, self.user)
         return target, "updated" if current else "created"

@@ -96,9 +96,9 @@ def test_changed_expert_profile_becomes_a_new_revision(site_tree, tmp_copy):
 def test_two_author_file_keeps_byline_order(site_tree):
     run_import(DATA / "two_authors.txt")
     page = CommentaryPage.objects.get()
-    assert [(b.expert.title, b.position) for b in page.bylines.all()] == [
-        ("Maria Ivanova", "Programme Director"),
-        ("John Smith", "Senior Fellow"),
+    assert [(b.sort_order, b.expert.title, b.position) for b in page.bylines.all()] == [
+        (0, "Maria Ivanova", "Programme Director"),
+        (1, "John Smith", "Senior Fellow"),
     ]
 
 

@@ -41,8 +41,10 @@ class CommentaryPageFactory(wagtail_factories.PageFactory):
 
     @factory.post_generation
     def authors(obj, create, extracted, **kwargs):
-        for expert in extracted or []:
-            Byline.objects.create(commentary=obj, expert=expert, position=expert.position)
+        for index, expert in enumerate(extracted or []):
+            Byline.objects.create(
+                commentary=obj, expert=expert, position=expert.position, sort_order=index
+            )
 
     @factory.post_generation
     def regions(obj, create, extracted, **kwargs):
