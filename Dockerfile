@@ -15,7 +15,8 @@ COPY requirements.lock .
 RUN pip install --no-cache-dir -r requirements.lock
 
 COPY --chown=agora:agora . .
-RUN SECRET_KEY=build-only ALLOWED_HOSTS=build.invalid DATABASE_URL=sqlite:////tmp/build.db \
+# A throwaway key for collectstatic only (production settings refuse weak ones); never kept.
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" ALLOWED_HOSTS=build.invalid DATABASE_URL=sqlite:////tmp/build.db \
     python manage.py collectstatic --no-input --verbosity 0 \
     && mkdir -p /app/media && chown agora:agora /app/media
 

@@ -17,6 +17,18 @@ from .base import env_bool, env_list  # noqa: E402
 
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment.")
+# A guessable key signs sessions, password-reset and review links: the sample from .env.example,
+# Django's generated development keys and anything short are refused, not just warned about.
+_key = os.environ["SECRET_KEY"]
+if (
+    len(_key) < 50
+    or len(set(_key)) < 5
+    or any(word in _key.lower() for word in ("change-me", "changeme", "insecure"))
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is weak (shorter than 50 characters or a placeholder): set one from "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))".'
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names.")

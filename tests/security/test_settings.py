@@ -5,6 +5,8 @@ import secrets
 import subprocess
 import sys
 
+import pytest
+
 from django.conf import settings
 
 PRODUCTION = {
@@ -91,3 +93,47 @@ def test_passwords_use_argon2_and_need_twelve_characters():
 
 def test_sessions_are_kept_in_the_database():
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+
+
+def start_production(secret_key):
+    """Django set up with production settings and this key, as gunicorn would start it."""
+    environ = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=settings.BASE_DIR,
+        env={**environ, **PRODUCTION, "SECRET_KEY": secret_key},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def sample_secret_key():
+    for line in (settings.BASE_DIR / ".env.example").read_text().splitlines():
+        if line.startswith("SECRET_KEY="):
+            return line.split("=", 1)[1]
+    raise AssertionError(".env.example has no SECRET_KEY")
+
+
+def test_production_refuses_to_start_with_the_sample_secret_key_from_env_example():
+    result = start_production(sample_secret_key())
+    assert result.returncode != 0 and "SECRET_KEY is weak" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    "weak_key",
+    [
+        "short-but-random-Qx7Tz",  # under 50 characters
+        "django-insecure-" + "k3j4h5g6f7d8s9a0" * 3,  # Django's generated development key
+        "please-change-me-" + "x1y2z3" * 8,
+        "a" * 60,  # long, but guessable
+    ],
+)
+def test_production_refuses_to_start_with_a_weak_secret_key(weak_key):
+    result = start_production(weak_key)
+    assert result.returncode != 0 and "SECRET_KEY is weak" in result.stderr, result.stderr
+
+
+def test_production_starts_with_a_strong_secret_key():
+    result = start_production(secrets.token_urlsafe(50))
+    assert result.returncode == 0, result.stderr
