@@ -5,9 +5,9 @@ import secrets
 import subprocess
 import sys
 
-import pytest
-
 from django.conf import settings
+
+import pytest
 
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
