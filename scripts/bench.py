@@ -238,6 +238,7 @@ def varnish(workdir):
     vcl = (ROOT / "deploy" / "varnish" / "default.vcl").read_text()
     vcl = vcl.replace('.host = "web";', '.host = "127.0.0.1";')
     vcl = vcl.replace('.port = "8000";', f'.port = "{GUNICORN}";')
+    vcl = vcl.replace('.host = "media";', '.host = "127.0.0.1";')  # unused here; must resolve
     (workdir / "default.vcl").write_text(vcl)
     process = start(
         [

@@ -22,6 +22,7 @@ READ_ELSEWHERE = {
     "POSTGRES_PASSWORD",
     "WEB_WORKERS",
     "PORT",
+    "VARNISH_SIZE",
 }
 
 
@@ -36,7 +37,7 @@ def settings_variables():
 
 
 def test_services_are_all_there():
-    assert set(SERVICES) == {"db", "redis", "migrate", "web", "worker", "varnish"}
+    assert set(SERVICES) == {"db", "redis", "migrate", "web", "worker", "varnish", "media"}
 
 
 def test_database_and_redis_have_healthchecks_that_web_waits_for():
@@ -109,3 +110,59 @@ def test_varnish_fronts_web_with_the_repository_vcl_and_is_purged_by_the_app():
     for service in APP_SERVICES:
         # The web and worker processes purge it when they publish (scheduled publishing too).
         assert SERVICES[service]["environment"]["VARNISH_URL"] == "http://varnish:80"
+
+
+def vcl_acl(name):
+    vcl = (ROOT / "deploy" / "varnish" / "default.vcl").read_text()
+    body = re.search(r"acl " + name + r" \{(.*?)\}", vcl, re.S).group(1)
+    entries = set()
+    for line in body.splitlines():
+        line = line.split("#", 1)[0].strip().rstrip(";")
+        if line:
+            match = re.fullmatch(r'(!\s*)?"([^"]+)"(?:/(\d+))?', line)
+            assert match, line
+            negated, address, bits = match.groups()
+            entries.add(("!" if negated else "") + address + (f"/{bits}" if bits else ""))
+    return entries
+
+
+def test_only_the_proxy_publishes_a_port_so_clients_cannot_bypass_varnish():
+    # A published gunicorn port would take requests that skip the cache, the edge limits and
+    # the TLS proxy, with an X-Forwarded-For of the client's choosing.
+    published = {name for name, service in SERVICES.items() if service.get("ports")}
+    assert published == {"varnish"}
+    assert SERVICES["web"]["expose"] == ["8000"]
+    assert SERVICES["varnish"]["ports"] == ["${VARNISH_PORT:-6081}:80"]
+
+
+def test_purge_acl_allows_only_the_compose_network_not_every_private_range():
+    network = COMPOSE["networks"]["default"]["ipam"]["config"][0]
+    assert not any("networks" in service for service in SERVICES.values())  # all on default
+    assert vcl_acl("purgers") == {
+        "127.0.0.1",
+        "::1",
+        network["subnet"],
+        # Connections through the published port arrive from the gateway: never a purger.
+        "!" + network["gateway"],
+    }
+
+
+def test_redis_and_varnish_memory_are_bounded_with_lru_eviction():
+    redis = SERVICES["redis"]["command"]
+    assert redis[redis.index("--maxmemory") + 1] == "256mb"
+    assert redis[redis.index("--maxmemory-policy") + 1] == "allkeys-lru"
+    varnish = SERVICES["varnish"]
+    # malloc storage of a fixed size evicts least recently used objects when it is full.
+    assert varnish["command"][varnish["command"].index("-s") + 1] == "malloc,${VARNISH_SIZE:-256M}"
+    assert varnish["environment"]["VARNISH_SIZE"] == "${VARNISH_SIZE:-256M}"
+
+
+def test_media_is_served_read_only_by_the_media_service_behind_varnish():
+    media = SERVICES["media"]
+    assert media["image"].startswith("nginx:")
+    assert "media:/srv/media:ro" in media["volumes"]
+    assert "./deploy/nginx/media.conf:/etc/nginx/conf.d/default.conf:ro" in media["volumes"]
+    assert media["expose"] == ["8080"] and "ports" not in media
+    assert SERVICES["varnish"]["depends_on"]["media"]["condition"] == "service_started"
+    vcl = (ROOT / "deploy" / "varnish" / "default.vcl").read_text()
+    assert '.host = "media";' in vcl and '.port = "8080";' in vcl
