@@ -25,6 +25,7 @@ class Backend(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "text/plain")
         self.send_header("Cache-Control", "public, max-age=0, s-maxage=60")
+        self.send_header("X-Cache-Tags", "page:7 listing:publications")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -162,3 +163,15 @@ def test_media_folders_are_not_listed(media):
     for path in ("/media/", "/media/images/", "/media/original_images/", "/"):
         status, body, _ = request(media, path)
         assert status in (403, 404) and b"portrait" not in body, path
+
+
+def test_the_application_still_purges_by_tag_and_by_path_from_its_own_host(varnish):
+    # The page cache's protocol (pagecache/purge.py): PURGE /.cache-tags/<tag> and PURGE <path>.
+    path = "/publications/tagged/"
+    request(varnish, path)
+    assert request(varnish, path)[2]["X-Cache"] == "HIT"
+    assert request(varnish, "/.cache-tags/page:7", "PURGE")[0] == 200
+    assert request(varnish, path)[2]["X-Cache"] == "MISS"
+    assert request(varnish, path)[2]["X-Cache"] == "HIT"
+    assert request(varnish, path, "PURGE")[0] == 200
+    assert request(varnish, path)[2]["X-Cache"] == "MISS"
