@@ -8,10 +8,10 @@ only sends the request back through Wagtail's own routing: nothing needs invalid
 process or any other. View restrictions are checked after routing, as before; previews are not
 routed at all. Used only while no page type overrides `route()` and i18n is off.
 
-The Site answering a host and port is remembered too, with the token of the page cache's "site"
-tag as it was read before looking it up: any save or deletion of a Site purges that tag
-(publications/invalidation.py), so a remembered Site is used only while nothing about the
-sites changed. Without the memo's store (off, or unreachable) Wagtail looks it up each time.
+The Site answering a host and port is remembered too, with the publish generation (read from
+the database once per request, pagecache.memo) it was looked up at: any save or deletion of a
+Site purges, which moves the generation on (publications/invalidation.py), so a remembered Site
+is used only while nothing was published since. With the memo off Wagtail looks it up each time.
 """
 
 import threading
@@ -29,7 +29,7 @@ from pagecache import memo
 MAX_ROUTES = 50_000
 MAX_SITES = 100  # host names are whatever ALLOWED_HOSTS lets through
 _routes = {}  # (site id, path) -> (content type id, page id)
-_sites = {}  # (host name, port) -> ("site" tag token, Site or None)
+_sites = {}  # (host name, port) -> (publish generation, Site or None)
 _lock = threading.Lock()
 _plain = None
 
@@ -71,24 +71,20 @@ def prime(request, path):
 
 
 def find_site(request):
-    """Site.find_for_request, remembered while the "site" tag keeps its token."""
+    """Site.find_for_request, remembered while the publish generation stays the same."""
     if hasattr(request, "_wagtail_site") or not settings.MEMO_ENABLED:
         return Site.find_for_request(request)
-    try:
-        (token,) = memo.tokens(("site",))
-    except Exception:  # noqa: BLE001 - the store is down: look the site up
-        token = None
+    token = memo.generation()
     key = (split_domain_port(request._get_raw_host())[0], request.get_port())
     known = _sites.get(key)
-    if token is not None and known is not None and known[0] == token:
+    if known is not None and known[0] == token:
         request._wagtail_site = known[1]
         return known[1]
     site = Site.find_for_request(request)
-    if token is not None:
-        with _lock:
-            if len(_sites) >= MAX_SITES:
-                _sites.clear()
-            _sites[key] = (token, site)
+    with _lock:
+        if len(_sites) >= MAX_SITES:
+            _sites.clear()
+        _sites[key] = (token, site)
     return site
 
 

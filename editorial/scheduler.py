@@ -50,7 +50,11 @@ def publish_due(now=None):
 
 
 def run_once(now=None):
-    return {"expired": unpublish_expired(now), "published": publish_due(now)}
+    from pagecache.purge import send_pending
+
+    result = {"expired": unpublish_expired(now), "published": publish_due(now)}
+    send_pending()  # purges the caching proxy has not acknowledged yet (pagecache.purge)
+    return result
 
 
 def overdue(minutes=5, now=None):

@@ -1,6 +1,8 @@
-"""The full-page cache for anonymous readers and its purging.
+"""The edge cache's side in the application, and the memo.
 
-`middleware` serves and stores whole responses; `store` keeps them in a Django cache with
-dependency tags; `purge` bumps tags and tells the caching proxy (Varnish) when content changes.
+`middleware` marks responses shareable (with the cache tags the proxy bans on) or private;
+`purge` records purges in the publishing transaction and sends them to the proxy through
+Wagtail's frontend cache (`frontend`) until acknowledged; `memo` keeps values derived from
+published content under the database's publish generation. The application keeps no pages.
 It knows nothing of the page types: they name their own tags (see publications.invalidation).
 """

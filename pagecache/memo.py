@@ -1,85 +1,141 @@
-"""Figures derived from published content (facet counts, result totals, the busiest tags),
-kept in the page cache's store until a purge of the tags they depend on.
+"""Values derived from published content (facet counts, result totals, cards, `{% kept %}`
+fragments, a commentary's relations), kept until the next publish.
 
-They change only when something is published, unpublished, moved or deleted, and those events
-already purge "content" (see publications/invalidation.py). The key carries the tags' tokens as
-read before computing: a purge that lands while the figures are computed gives the tags new
-tokens, so what was computed from the old rows is stored under a key nobody asks for again.
-Unlike whole pages, these are kept for signed-in editors too: they hold only what is public.
+A value is stored under the publish generation (pagecache.models.PublishGeneration, bumped in
+every purge, see pagecache.purge) and the release that computed it. The generation is read from
+the database once per request, before anything is computed: a value computed from rows older
+than a commit is stored under an older generation, which no request reads once that commit is
+visible. So nothing is remembered per process and nothing needs deleting: a store that missed
+a purge, was frozen through one or restarted from an old snapshot holds only keys nobody asks
+for again. A store that cannot be reached (down, frozen: short socket timeouts) means
+computing, never an error page and never a stale value.
+
+Unlike shared responses, these are kept for signed-in editors too: they hold only what is
+public (previews never use them).
 """
 
+import contextlib
+import contextvars
 import functools
 import hashlib
 import logging
 import os
+import time
+from importlib import metadata
 
 import django
 from django.conf import settings
+from django.core.cache import caches
 
 import wagtail
 
-from . import store
+from .models import PublishGeneration
 
 logger = logging.getLogger(__name__)
 
-TIMEOUT = 3600  # a purge usually ends them first; a lost purge is bounded by this
+SKIP = {"node_modules", "staticfiles", "media", "tests", "__pycache__", "docs"}
+PAUSE_AFTER_FAILURE = 5.0  # seconds without asking a store that just failed: compute instead
+
+_request = contextvars.ContextVar("memo_request", default=None)
+_store = {"down_until": 0.0}
 
 
-def tokens(tags):
-    """The current token of each tag (None for all if the store would not give one)."""
-    current = store.current_tokens([store.tag_key(tag) for tag in tags])
-    return current if current is not None else [None] * len(tags)
+class RequestScope:
+    """What one request read once: the publish generation (None until first needed)."""
+
+    def __init__(self):
+        self.generation = None
 
 
-SKIP = {"node_modules", "staticfiles", "media", "tests", "__pycache__"}
+def begin_request():
+    """Called by the middleware at the start of each request; returns the reset token."""
+    return _request.set(RequestScope())
+
+
+def end_request(token):
+    _request.reset(token)
+
+
+def read_generation():
+    value = PublishGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
+    return value or 0
+
+
+def generation():
+    """The publish generation, read once per request (outside one, every time)."""
+    scope = _request.get()
+    if scope is None:
+        return read_generation()
+    if scope.generation is None:
+        scope.generation = read_generation()
+    return scope.generation
 
 
 @functools.cache
 def release():
-    """A digest of the code, the templates and the framework versions: a deploy does not serve
-    what the last one kept (some values are pickled model instances)."""
+    """RELEASE_ID, or a digest of the installed code's contents (not their dates) and the
+    framework versions, computed once per process: a deploy never reads what the last one kept
+    (some values are pickled model instances or rendered templates)."""
+    if settings.RELEASE_ID:
+        return settings.RELEASE_ID
     digest = hashlib.sha256(f"{django.__version__} {wagtail.__version__}".encode())
+    with contextlib.suppress(metadata.PackageNotFoundError):  # run from a checkout
+        digest.update(metadata.version("agora").encode())
     for folder, subfolders, files in os.walk(settings.BASE_DIR):
         subfolders[:] = sorted(d for d in subfolders if d not in SKIP and not d.startswith("."))
         for name in sorted(files):
             if name.endswith((".py", ".html")):
-                stat = os.stat(os.path.join(folder, name))
-                digest.update(f"{folder}/{name}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+                with open(os.path.join(folder, name), "rb") as source:
+                    digest.update(name.encode() + b"\0" + source.read())
     return digest.hexdigest()[:12]
 
 
-def memo_key(name, parts, stamps):
-    fingerprint = hashlib.sha256(repr((release(), parts, stamps)).encode()).hexdigest()[:32]
+def memo_key(name, parts, stamp):
+    fingerprint = hashlib.sha256(repr((release(), stamp, parts)).encode()).hexdigest()[:32]
     return f"pagecache:memo:{name}:{fingerprint}"
 
 
-def memoize(name, parts, compute, tags=("content", "site")):
-    """compute() once per combination of `parts` until a purge of `tags` (see memoize_many)."""
-    return memoize_many(name, [parts], lambda missing: {parts: compute()}, tags)[parts]
+def store():
+    return caches[settings.MEMO_CACHE_ALIAS]
 
 
-def memoize_many(name, parts_list, compute_missing, tags=("content", "site")):
+def store_available():
+    return time.monotonic() >= _store["down_until"]
+
+
+def store_failed():
+    logger.warning("Memo store unavailable: computing", exc_info=True)
+    _store["down_until"] = time.monotonic() + PAUSE_AFTER_FAILURE
+
+
+def memoize(name, parts, compute, tags=None):
+    """compute() once per `parts` until the next publish (see memoize_many)."""
+    return memoize_many(name, [parts], lambda missing: {parts: compute()})[parts]
+
+
+def memoize_many(name, parts_list, compute_missing, tags=None):
     """{parts: value} for each of `parts_list` in one round trip; compute_missing(missing parts)
-    returns {parts: value} for those not kept yet, which are kept from then on (but None). A
-    store that cannot be reached means computing every time, never an error page."""
+    returns {parts: value} for those not kept yet, which are kept from then on (but None).
+    `tags` is accepted for older callers and ignored: every publish moves the one generation."""
     if not settings.MEMO_ENABLED:
         return compute_missing(list(parts_list))
-    try:
-        stamps = tokens(tags)
-        keys = {parts: memo_key(name, parts, stamps) for parts in parts_list}
-        found = {} if None in stamps else store.cache().get_many(list(keys.values()))
-    except Exception:  # noqa: BLE001 - an outage of the store is a miss
-        logger.warning("Page cache store unavailable", exc_info=True)
-        return compute_missing(list(parts_list))
+    stamp = generation()  # before computing: see the module's docstring
+    keys = {parts: memo_key(name, parts, stamp) for parts in parts_list}
+    found = {}
+    if store_available():
+        try:
+            found = store().get_many(list(keys.values()))
+        except Exception:  # noqa: BLE001 - an outage of the store is a miss
+            store_failed()
     values = {parts: found[key] for parts, key in keys.items() if key in found}
     missing = [parts for parts in parts_list if parts not in values]
     if missing:
         computed = compute_missing(missing)
         values.update(computed)
         kept = {keys[parts]: v for parts, v in computed.items() if v is not None}
-        if kept and None not in stamps:
+        if kept and store_available():
             try:
-                store.cache().set_many(kept, TIMEOUT)
+                store().set_many(kept, settings.MEMO_SECONDS)
             except Exception:  # noqa: BLE001
-                logger.warning("Page cache store unavailable", exc_info=True)
+                store_failed()
     return values

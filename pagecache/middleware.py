@@ -1,74 +1,78 @@
-"""Serves anonymous GETs from the page cache, and stores the responses that may be shared.
+"""Marks each response for the caching proxy in front of the application (Varnish, or any CDN
+purged through Wagtail's frontend cache); the application itself keeps no pages.
 
-Never cached: anything but GET; requests carrying a session cookie (signed-in users, passed
-private-page passwords) or credentials; the admin, previews, review links and calendar feeds;
-responses other than 200, that set a cookie, vary on the cookie or say private / no-cache /
-no-store (Wagtail marks private pages so). See docs/performance.md.
+Shared (`Cache-Control: public, max-age=<short>, s-maxage=<PAGE_CACHE_SECONDS>` and the cache
+tags the proxy bans on, X-Cache-Tags): an anonymous GET or HEAD, no credentials, outside the
+admin, previews, review links and calendar feeds, every query parameter one the page
+recognises (tracking parameters aside), answered 200 without setting a cookie, varying on the
+cookie or saying private / no-cache / no-store (Wagtail marks private pages so).
+Everything else is `private`; signed-in readers and previews get `private, no-store`.
 
-The CSP nonce: the stored page keeps the nonce it was rendered with; a hit swaps it for this
-request's nonce, and the CSP middleware (outside this one) writes the header from that same
-nonce, so the header and the page's JSON-LD script always agree.
+It also opens the request's memo scope: the publish generation is read once per request.
+See docs/performance.md.
 """
 
 import datetime
-import hashlib
-import logging
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import split_directive_names, split_header_value
 
-from . import store
-
-logger = logging.getLogger(__name__)
+from . import memo
 
 SKIPPED_PREFIXES = ("/admin/", "/review/", "/calendar-feed/", "/documents/", "/_util/")
 UNSHAREABLE = {"private", "no-cache", "no-store"}
-MAX_URL_LENGTH = 2000  # longer query strings are served, never stored
+MAX_URL_LENGTH = 2000  # longer query strings are served, never shared
 TAGS_HEADER = "X-Cache-Tags"
-STATUS_HEADER = "X-Page-Cache"
-# Rebuilt on every response, never stored: the CSP middleware writes them from this nonce.
-NOT_STORED = {"content-security-policy", "content-security-policy-report-only"}
+ANY = None  # the view validates its parameters itself: an unknown one is a 400, not a 200
 
 
-class PageCacheMiddleware:
+class EdgeCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not settings.PAGE_CACHE_ENABLED:
-            return self.get_response(request)
-        if not shareable_request(request):
-            response = self.get_response(request)
-            if has_session(request) and "Cache-Control" not in response:
-                # A signed-in page must never land in a shared cache downstream either.
-                patch_cache_control(response, private=True)
-            response[STATUS_HEADER] = "bypass"
-            return response
-
-        key = cache_key(request)
+        scope = memo.begin_request()
         try:
-            entry, before = store.lookup(key)
-        except Exception:  # noqa: BLE001 - a cache outage is a miss, never an error page
-            logger.warning("Page cache unavailable", exc_info=True)
-            return self.get_response(request)
-        if entry is not None:
-            return from_entry(entry, request)
-
-        response = self.get_response(request)
-        if shareable_response(request, response):
-            tags = response_tags(response)
-            timeout = time_to_live()
-            patch_cache_control(response, max_age=0, s_maxage=timeout)
-            response[TAGS_HEADER] = " ".join(sorted(tags))
-            response[STATUS_HEADER] = "miss"
-            try:
-                store.store(key, to_entry(response, request), tags, before, timeout)
-            except Exception:  # noqa: BLE001
-                logger.warning("Page cache unavailable", exc_info=True)
+            response = self.get_response(request)
+        finally:
+            memo.end_request(scope)
+        if settings.PAGE_CACHE_ENABLED:
+            mark(request, response)
+        elif has_session(request):
+            keep_private(response, no_store=True)
         return response
+
+
+def mark(request, response):
+    if has_session(request) or getattr(request, "is_preview", False):
+        keep_private(response, no_store=True)  # never in a shared cache downstream
+    elif shareable_request(request) and shareable_response(request, response):
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=min(settings.PAGE_CACHE_BROWSER_SECONDS, time_to_live()),
+            s_maxage=time_to_live(),
+        )
+        response[TAGS_HEADER] = " ".join(sorted(response_tags(response)))
+    elif not set(split_directive_names(response.get("Cache-Control", ""))) & UNSHAREABLE:
+        keep_private(response)
+
+
+def keep_private(response, no_store=False):
+    """`private` (and `no-store`): whatever a view said about sharing no longer holds."""
+    directives = [
+        part
+        for part in split_header_value(response.get("Cache-Control", ""))
+        if part.split("=")[0].strip().lower() not in {"public", "s-maxage", "private"}
+    ]
+    directives.insert(0, "private")
+    if no_store and "no-store" not in directives:
+        directives.append("no-store")
+    response["Cache-Control"] = ", ".join(directives)
+    if TAGS_HEADER in response:
+        del response[TAGS_HEADER]
 
 
 def has_session(request):
@@ -77,7 +81,7 @@ def has_session(request):
 
 def shareable_request(request):
     return (
-        request.method == "GET"
+        request.method in ("GET", "HEAD")
         and not has_session(request)
         and "HTTP_AUTHORIZATION" not in request.META
         and not request.path.startswith(SKIPPED_PREFIXES)
@@ -88,23 +92,55 @@ def shareable_request(request):
 def shareable_response(request, response):
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
-    if getattr(request, "is_preview", False):
-        return False
     if set(split_directive_names(response.get("Cache-Control", ""))) & UNSHAREABLE:
         return False
     vary = {part.lower() for part in split_header_value(response.get("Vary", ""))}
-    return not vary & {"cookie", "*", "authorization"}
+    if vary & {"cookie", "*", "authorization"}:
+        return False
+    return only_recognised_parameters(request, response)
 
 
-def cache_key(request):
-    # get_host() validates the host against ALLOWED_HOSTS (a bad one is a 400, as before).
-    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return "pagecache:page:" + hashlib.sha256(url.encode()).hexdigest()
+def ignored(key):
+    return key.lower().startswith(tuple(settings.PAGE_CACHE_IGNORED_PARAMETERS))
+
+
+def only_recognised_parameters(request, response):
+    """Every query parameter is one the page or view recognises: otherwise each random one
+    (`?x=1`, `?x=2`, ...) would be another object for the proxy to keep for an hour."""
+    used = {key for key in request.GET if not ignored(key)}
+    if not used:
+        return True
+    known = recognised_parameters(request, response)
+    return known is ANY or used <= known
+
+
+def recognised_parameters(request, response):
+    """From the response: the filters it rendered (their facet keys; `q` where they carry a
+    search), `page` where it paginated; or declared per URL name
+    (PAGE_CACHE_QUERY_PARAMETERS: a set, or None for views that reject unknown parameters)."""
+    match = getattr(request, "resolver_match", None)
+    declared = settings.PAGE_CACHE_QUERY_PARAMETERS
+    if match is not None:
+        for name in (match.view_name, *(f"{ns}:*" for ns in match.namespaces)):
+            if name in declared:
+                value = declared[name]
+                return ANY if value is None else set(value)
+    known = set()
+    context = getattr(response, "context_data", None) or {}
+    for name, value in context.items():
+        labels = getattr(value, "facet_labels", None)
+        if labels and not isinstance(value, type):
+            known |= {key for key, _ in labels}
+            if hasattr(value, "q"):
+                known.add("q")
+        if name == "page_obj" or hasattr(value, "paginator"):
+            known.add("page")
+    return known
 
 
 def response_tags(response):
     """What the response depends on: a page names its own tags; anything else (listings, hubs,
-    feeds, search, sitemap) depends on all content. Every entry depends on the site."""
+    feeds, search, sitemap, the API) depends on all content. Everything depends on the site."""
     context = getattr(response, "context_data", None) or {}
     page = context.get("page")
     tags_for = getattr(page, "page_cache_tags", None)
@@ -119,31 +155,3 @@ def time_to_live():
         now.date() + datetime.timedelta(days=1), datetime.time(), tzinfo=now.tzinfo
     )
     return max(1, min(settings.PAGE_CACHE_SECONDS, int((midnight - now).total_seconds())))
-
-
-def current_nonce(request):
-    nonce = getattr(request, "_csp_nonce", None)
-    return str(nonce) if nonce else None  # a LazyNonce is falsy until something used it
-
-
-def to_entry(response, request):
-    return {
-        "status": response.status_code,
-        "headers": [
-            (name, value) for name, value in response.items() if name.lower() not in NOT_STORED
-        ],
-        "content": response.content,
-        "nonce": current_nonce(request),
-    }
-
-
-def from_entry(entry, request):
-    content = entry["content"]
-    if entry["nonce"]:
-        content = content.replace(entry["nonce"].encode(), str(request._csp_nonce).encode())
-    response = HttpResponse(content, status=entry["status"])
-    for name, value in entry["headers"]:
-        response[name] = value
-    response["Content-Length"] = str(len(content))
-    response[STATUS_HEADER] = "hit"
-    return response

@@ -1,62 +1,101 @@
-"""Purging after a change: new tokens for the changed tags in the page cache, and PURGE requests
-to the caching proxy through Wagtail's frontend cache, once the transaction commits.
+"""Purging after a change, durably.
 
-Purging on commit, not at once: a reader who arrived between the change and the commit would
-otherwise put the old page back in the cache. Purges asked for in one transaction are sent
-together (a rolled-back transaction's are sent with the next commit: a needless purge, never a
-missed one). The proxy gets the URLs it should drop (each with its query-string variants, see
-deploy/varnish/default.vcl) and, as `<site>/.cache-tags/<tag>`, the tags: it bans every object
-whose X-Cache-Tags header holds one.
+`purge(tags, urls)` runs inside the change's transaction: it moves the publish generation on
+(every memoised value goes, see pagecache.memo) and, where a caching proxy is configured,
+records the purge (PendingPurge) in the same transaction. After the commit the pending purges
+are sent through Wagtail's frontend-cache backends (pagecache.frontend: tags as
+`<site>/.cache-tags/<tag>`, which the proxy bans on, and the URLs themselves) and deleted only
+once every request of a purge was acknowledged. What the proxy did not acknowledge stays and is
+sent again by the scheduler worker (`send_pending`, every run): a proxy outage delays a purge,
+never loses it. A rolled-back transaction leaves nothing behind.
+
+Sent after the commit, not at once: a reader arriving between the change and its commit would
+otherwise put the old page back in the proxy.
 """
 
 import logging
-import threading
+import secrets
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 
-from . import store
+from .frontend import TAG_PATH
+from .models import PendingPurge, PublishGeneration
 
 logger = logging.getLogger(__name__)
 
-TAG_PATH = "/.cache-tags/"
+
+def proxy_configured():
+    return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
 
 
-class Pending(threading.local):
-    def __init__(self):
-        self.tags, self.urls = set(), set()
-
-
-pending = Pending()
+def bump_generation():
+    with transaction.atomic():
+        if PublishGeneration.objects.filter(pk=1).update(value=F("value") + 1):
+            return
+        try:
+            with transaction.atomic():
+                # A random start: a database emptied and filled again (a test's flush, a new
+                # install) never repeats a generation a process or the store still remembers.
+                PublishGeneration.objects.create(pk=1, value=secrets.randbits(52))
+        except IntegrityError:  # created by a concurrent transaction meanwhile
+            PublishGeneration.objects.filter(pk=1).update(value=F("value") + 1)
 
 
 def purge(tags=(), urls=()):
-    """Purge these tags and URLs when the current transaction commits (at once outside one)."""
-    pending.tags.update(tags)
-    pending.urls.update(url for url in urls if url)
-    transaction.on_commit(flush)
-
-
-def flush():
-    tags, urls = pending.tags, pending.urls
+    """Purge these tags and URLs: recorded now, in the current transaction; sent after it."""
+    tags = sorted(set(tags))
+    urls = sorted({url for url in urls if url})
     if not tags and not urls:
-        return  # an earlier callback of the same transaction sent them
-    pending.tags, pending.urls = set(), set()
-    try:
-        # Even where this process does not serve from the page cache (a management command,
-        # a worker with PAGE_CACHE=0): the web processes may, from the same store.
-        store.purge_tags(tags)
-    except Exception:
-        logger.exception("Page cache purge failed for %s", sorted(tags))
-    purge_frontend(urls, tags)
-
-
-def purge_frontend(urls, tags):
-    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
         return
-    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+    with transaction.atomic():
+        bump_generation()
+        if proxy_configured():
+            PendingPurge.objects.create(tags=tags, urls=urls)
+    if proxy_configured():
+        transaction.on_commit(send_pending)
+
+
+def site_roots():
     from wagtail.models import Site
 
-    site = Site.objects.filter(is_default_site=True).first()
-    tag_urls = [f"{site.root_url}{TAG_PATH}{tag}" for tag in sorted(tags)] if site else []
-    purge_urls_from_cache(sorted(urls) + tag_urls)
+    return sorted({site.root_url for site in Site.objects.all()})
+
+
+def requests_for(item, roots):
+    return [f"{root}{TAG_PATH}{tag}" for root in roots for tag in item.tags] + item.urls
+
+
+def send_pending():
+    """Send every recorded purge; delete those the proxy acknowledged. Returns how many are
+    still pending. Never raises: the first failure stops this round (a proxy that is down or
+    hanging costs one timeout, not one per URL) and everything unsent is tried next time."""
+    from wagtail.contrib.frontend_cache.utils import get_backends
+
+    if not proxy_configured():
+        return 0
+    pending = list(PendingPurge.objects.all()[:200])
+    if not pending:
+        return 0
+    backends = list(get_backends().values())
+    roots = site_roots()
+    sent, done = set(), []
+    try:
+        for item in pending:
+            for url in requests_for(item, roots):
+                if url not in sent:
+                    host = urlsplit(url).hostname or ""
+                    for backend in backends:
+                        if backend.invalidates_hostname(host):
+                            backend.purge(url)
+                    sent.add(url)
+            done.append(item.pk)
+    except Exception as error:  # noqa: BLE001 - kept, sent again on the next round
+        logger.warning("Purge not acknowledged, kept for the next round: %s", error)
+        PendingPurge.objects.filter(pk__in=[i.pk for i in pending if i.pk not in done]).update(
+            attempts=F("attempts") + 1
+        )
+    PendingPurge.objects.filter(pk__in=done).delete()
+    return PendingPurge.objects.count()

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "editorial",
     "planning",
     "sitesettings",
+    "pagecache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes
     "axes",
 ]
 
@@ -73,8 +75,9 @@ MIDDLEWARE = [
     "config.resilience.DatabaseUnavailableMiddleware",
     "config.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before sessions and authentication: a cached page costs no more than the lookup.
-    "pagecache.middleware.PageCacheMiddleware",
+    # Outside sessions: it sees the Vary and cookies they add, and marks the response for the
+    # caching proxy (shared) or not (private) accordingly.
+    "pagecache.middleware.EdgeCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -150,34 +153,55 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Full-page cache for anonymous readers (pagecache/, docs/performance.md), in its own cache so
-# its errors are seen (the middleware treats them as misses, a failed purge is logged). Shared
-# Redis or nothing: a worker's own memory could not be purged by a publish in another worker.
-PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=bool(REDIS_URL))
+# What the caching proxy may keep (pagecache/middleware.py, docs/performance.md): anonymous,
+# public responses get `Cache-Control: public, s-maxage=PAGE_CACHE_SECONDS` and their cache
+# tags; browsers keep them PAGE_CACHE_BROWSER_SECONDS at most. The application keeps no pages.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
-PAGE_CACHE_ALIAS = "pages"
-if REDIS_URL:
-    CACHES[PAGE_CACHE_ALIAS] = redis_cache(f"{CACHE_KEY_PREFIX}-pages")
-else:
-    CACHES[PAGE_CACHE_ALIAS] = {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-    }
+PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "30"))
+# Left out of the decision (and stripped by the proxy): they never change the page.
+PAGE_CACHE_IGNORED_PARAMETERS = ("utm_", "fbclid", "gclid", "msclkid")
+# Query parameters of views that render no filters into their context (the middleware reads
+# the listings' and search's from their filters); None: the view answers 400 to any other.
+_FEED_FILTERS = ("expert", "region", "competence", "year")
+PAGE_CACHE_QUERY_PARAMETERS = {
+    "discovery:publications-feed-rss": _FEED_FILTERS,
+    "discovery:publications-feed-atom": _FEED_FILTERS,
+    "wagtailapi:*": None,
+}
+# The public API has no sign-in (docs/api.md): no authenticator, so a request never opens the
+# session and Django adds no `Vary: Cookie`, which would keep every response out of the proxy.
+# (Wagtail's admin API names its own session authentication.)
+REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": []}
 # Site search ranks at most this many matches, the most recently added (publications/search.py).
 SEARCH_CANDIDATES = int(os.environ.get("SEARCH_CANDIDATES", "200"))
 
-# Figures and fragments derived from published content (facet counts, cards), kept in the same
-# store until the next publish (pagecache/memo.py).
+# Figures and fragments derived from published content (facet counts, cards, {% kept %}),
+# kept under the database's publish generation and the release (pagecache/memo.py): a publish
+# makes every older value unreachable; an unreachable store means computing, never stale.
 MEMO_ENABLED = env_bool("MEMO", default=True)
+MEMO_CACHE_ALIAS = "memo"
+MEMO_SECONDS = int(os.environ.get("MEMO_SECONDS", "86400"))
+if REDIS_URL:
+    CACHES[MEMO_CACHE_ALIAS] = redis_cache(f"{CACHE_KEY_PREFIX}-memo")
+else:  # per process: correct all the same, the key carries the generation
+    CACHES[MEMO_CACHE_ALIAS] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "memo",
+    }
+# Which code computed a memoised value: a deploy never reads what the last release kept.
+RELEASE_ID = os.environ.get("RELEASE_ID", "")
 
-# The caching proxy in front of gunicorn (deploy/varnish/default.vcl): purged through Wagtail's
-# frontend cache on the same events as the page cache.
+# The caching proxy in front of gunicorn (deploy/varnish/default.vcl), purged by tag through
+# Wagtail's frontend cache (pagecache/frontend.py); purges are recorded in the publishing
+# transaction and retried by the scheduler worker until the proxy acknowledges them.
 VARNISH_URL = os.environ.get("VARNISH_URL", "")
 if VARNISH_URL:
     WAGTAILFRONTENDCACHE = {
         "varnish": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "BACKEND": "pagecache.frontend.TagBanBackend",
             "LOCATION": VARNISH_URL,
+            "TIMEOUT": 2,
         }
     }
 

@@ -14,6 +14,6 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBacken
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 
-# Template and content edits show at once: no page cache unless asked for (PAGE_CACHE=1).
+# Template and content edits show at once: no shared-cache headers, no memo unless asked for.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=False)  # noqa: F405
 MEMO_ENABLED = env_bool("MEMO", default=False)  # noqa: F405

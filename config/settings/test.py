@@ -23,7 +23,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files through the finders: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
-# Off unless a test turns it on (tests/pagecache/): most tests change content without
-# committing, which is what triggers the purges.
+# Off unless a test turns them on (tests/pagecache/): most tests change content without
+# committing, and compare responses without the shared-cache headers.
 PAGE_CACHE_ENABLED = False
 MEMO_ENABLED = False

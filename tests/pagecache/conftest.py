@@ -1,5 +1,5 @@
-"""The page cache on a real Redis (127.0.0.1:6379, database 9, a key prefix per test), a real
-HTTP server standing in for Varnish to receive PURGE requests, and a small newsroom."""
+"""The memo on a real Redis (127.0.0.1:6379, database 9, a key prefix per test), a real HTTP
+server standing in for Varnish to receive PURGE requests, and a small newsroom."""
 
 import re
 import threading
@@ -11,7 +11,7 @@ from django.test import Client, override_settings
 
 import pytest
 
-from pagecache import store
+from pagecache import memo
 
 from ..factories.experts import ExpertPageFactory
 from ..factories.publications import commentary_maker
@@ -22,37 +22,46 @@ NONCE = re.compile(rb'nonce="[^"]*"|nonce-[^\' ;]+')
 
 
 @pytest.fixture
-def page_cache(settings):
+def memo_store(settings):
+    """The memo's store on Redis (database 9, a key prefix per test)."""
     settings.CACHES = {
         **settings.CACHES,
-        "pages": {
+        "memo": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS,
             "KEY_PREFIX": f"agora-test-{uuid.uuid4().hex}",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
         },
     }
-    settings.PAGE_CACHE_ENABLED = True
-    store.stop_listening(retry_now=True)  # the last test's store may have been unreachable
-    cache = caches["pages"]
+    memo._store["down_until"] = 0.0  # the last test's store may have been unreachable
+    cache = caches["memo"]
     cache.set("ping", "pong")
-    assert cache.get("ping") == "pong", "the page cache tests need Redis on 127.0.0.1:6379"
+    assert cache.get("ping") == "pong", "the memo tests need Redis on 127.0.0.1:6379"
     yield cache
     cache.delete_pattern("*")
 
 
 @pytest.fixture
+def edge(settings):
+    """Responses marked for the caching proxy, as in production."""
+    settings.PAGE_CACHE_ENABLED = True
+
+
+@pytest.fixture
 def unreachable_store(settings):
-    """The page cache's store at an address nobody answers; the memo on, whole pages off."""
+    """The memo's store at an address nobody answers; the memo on."""
     settings.CACHES = {
         **settings.CACHES,
-        "pages": {
+        "memo": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.05, "SOCKET_TIMEOUT": 0.05},
         },
     }
-    settings.PAGE_CACHE_ENABLED = False
+    memo._store["down_until"] = 0.0
     settings.MEMO_ENABLED = True
+    yield
+    memo._store["down_until"] = 0.0
 
 
 @pytest.fixture
@@ -64,7 +73,7 @@ def committed(django_capture_on_commit_callbacks):
 class PurgeRecorder(BaseHTTPRequestHandler):
     def do_PURGE(self):  # noqa: N802 - the HTTP method's name
         self.server.received.append((self.headers["Host"], self.path))
-        self.send_response(200)
+        self.send_response(self.server.status)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -77,12 +86,14 @@ def proxy(settings):
     """What a caching proxy at VARNISH_URL would be asked to purge: (Host, path) pairs."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)
     server.received = []
+    server.status = 200
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     settings.WAGTAILFRONTENDCACHE = {
         "varnish": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "BACKEND": "pagecache.frontend.TagBanBackend",
             "LOCATION": f"http://127.0.0.1:{server.server_address[1]}",
+            "TIMEOUT": 1,
         }
     }
     yield server.received
@@ -95,18 +106,9 @@ def normalised(content):
 
 
 def fresh(url):
-    """The page as it is rendered now, bypassing the page cache."""
-    with override_settings(PAGE_CACHE_ENABLED=False):
+    """The page as it is rendered now, with nothing memoised."""
+    with override_settings(MEMO_ENABLED=False):
         return Client().get(url)
-
-
-def cached(url):
-    """The page as an anonymous reader gets it, the second time at the latest from the cache."""
-    client = Client()
-    first = client.get(url)
-    second = client.get(url)
-    assert second["X-Page-Cache"] == "hit", (url, first.get("X-Page-Cache"))
-    return second
 
 
 @pytest.fixture
