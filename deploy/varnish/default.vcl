@@ -83,6 +83,9 @@ sub vcl_recv {
             return (synth(404, "Not Found"));
         }
         set req.backend_hint = media;
+        if (req.method != "GET" && req.method != "HEAD") {
+            return (pass);  # nginx answers 405
+        }
         unset req.http.Cookie;
         unset req.http.Authorization;
         return (hash);

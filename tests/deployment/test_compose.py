@@ -23,6 +23,7 @@ READ_ELSEWHERE = {
     "WEB_WORKERS",
     "PORT",
     "VARNISH_SIZE",
+    "VARNISH_BIND",
 }
 
 
@@ -132,7 +133,8 @@ def test_only_the_proxy_publishes_a_port_so_clients_cannot_bypass_varnish():
     published = {name for name, service in SERVICES.items() if service.get("ports")}
     assert published == {"varnish"}
     assert SERVICES["web"]["expose"] == ["8000"]
-    assert SERVICES["varnish"]["ports"] == ["${VARNISH_PORT:-6081}:80"]
+    # And by default on the host's loopback only, where the TLS proxy runs.
+    assert SERVICES["varnish"]["ports"] == ["${VARNISH_BIND:-127.0.0.1}:${VARNISH_PORT:-6081}:80"]
 
 
 def test_purge_acl_allows_only_the_compose_network_not_every_private_range():
