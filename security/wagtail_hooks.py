@@ -5,24 +5,42 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from axes.models import AccessAttempt
 
-from . import views
+from . import devices, views
 
 
 @hooks.register("register_admin_urls")
 def two_factor_urls():
     return [
+        path("two-factor/", views.manage, name="two_factor_manage"),
         path("two-factor/setup/", views.setup, name="two_factor_setup"),
         path("two-factor/verify/", views.verify, name="two_factor_verify"),
+        path("two-factor/devices/<int:pk>/remove/", views.remove, name="two_factor_remove"),
+        path("two-factor/recovery-codes/", views.recovery_codes, name="two_factor_recovery_codes"),
     ]
 
 
 @hooks.register("register_account_menu_item")
 def two_factor_account_item(request):
     return {
-        "url": reverse("two_factor_setup"),
+        "url": reverse("two_factor_manage"),
         "label": "Two-factor authentication",
-        "help_text": "Add an authenticator app as a second sign-in step.",
+        "help_text": "Your authenticator apps and recovery codes: add, remove, renew.",
     }
+
+
+@hooks.register("register_log_actions")
+def two_factor_log_actions(actions):
+    actions.register_action(
+        devices.DEVICE_ADDED, "Two-factor: device added", "Two-factor device added"
+    )
+    actions.register_action(
+        devices.DEVICE_REMOVED, "Two-factor: device removed", "Two-factor device removed"
+    )
+    actions.register_action(
+        devices.RECOVERY_CODES_GENERATED,
+        "Two-factor: new recovery codes",
+        "Two-factor recovery codes generated",
+    )
 
 
 class LockedSignInViewSet(ModelViewSet):

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from editorial.roles import AUTHORS
 
+from ..conftest import PASSWORD as EDITORIAL_PASSWORD
 from ..conftest import sign_in
 
 PASSWORD = "a long enough password"
@@ -94,14 +95,15 @@ def test_a_wrong_code_is_refused_and_further_tries_are_throttled(editorial, clie
 
 
 def test_enrolment_confirms_the_device_with_a_code(editorial, client):
+    from security.views import PENDING_KEY
+
     client.force_login(editorial["chief"])
     page = client.get(reverse("two_factor_setup"))
-    assert page.status_code == 200 and b"<svg" in page.content
-    device = TOTPDevice.objects.get(user=editorial["chief"], confirmed=False)
-    code = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
-    assert client.post(reverse("two_factor_setup"), {"token": code}).status_code == 302
-    device.refresh_from_db()
-    assert device.confirmed
+    assert page.status_code == 200 and b'src="data:image/svg+xml;base64,' in page.content
+    code = f"{totp(bytes.fromhex(client.session[PENDING_KEY])):06d}"
+    data = {"token": code, "name": "phone", "password": EDITORIAL_PASSWORD}
+    assert client.post(reverse("two_factor_setup"), data).status_code == 200  # recovery codes
+    assert TOTPDevice.objects.get(user=editorial["chief"]).confirmed
     assert client.get("/admin/").status_code == 200
 
 
@@ -115,6 +117,10 @@ def test_authors_and_editors_need_no_second_factor_but_may_enrol(editorial, clie
 def test_reset_two_factor_command_removes_devices(editorial):
     from django.core.management import call_command
 
+    from django_otp.plugins.otp_static.models import StaticDevice
+
     TOTPDevice.objects.create(user=editorial["chief"], name="phone", confirmed=True)
+    StaticDevice.objects.create(user=editorial["chief"], name="Recovery codes")
     call_command("reset_two_factor", "chief", stdout=__import__("io").StringIO())
     assert not TOTPDevice.objects.filter(user=editorial["chief"]).exists()
+    assert not StaticDevice.objects.filter(user=editorial["chief"]).exists()

@@ -1,11 +1,14 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from security.devices import remove_all_devices
 
 
 class Command(BaseCommand):
-    help = "Remove a user's authenticator devices (lost phone); they enrol again at next sign-in."
+    help = (
+        "Remove a user's second factors (authenticator apps and recovery codes); "
+        "they enrol again at next sign-in."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -14,5 +17,5 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user named {username!r}.")
-        count, _ = TOTPDevice.objects.filter(user=user).delete()
+        count = remove_all_devices(user)
         self.stdout.write(f"Removed {count} device(s) for {username}.")
