@@ -3,7 +3,7 @@
 
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import Count, OuterRef, Q, prefetch_related_objects
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,11 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from editorial.permissions import ReviewedPublishingMixin
-from editorial.visibility import RestrictionsInOneQuery, public
+from editorial.visibility import (
+    RestrictionsInOneQuery,
+    visible_to_readers,
+    visible_to_readers_flag,
+)
 from taxonomy.facets import page_number
 from taxonomy.models import Competence, Region
 from taxonomy.sanitize import SafeRichTextAPIField
@@ -69,9 +73,9 @@ class ExpertIndexPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
         from .filters import ExpertDirectoryFilters
 
         context = super().get_context(request, *args, **kwargs)
-        experts = ExpertPage.objects.child_of(self).live().public()
+        experts = visible_to_readers(ExpertPage.objects.child_of(self))
         filters = ExpertDirectoryFilters(request.GET, experts, scope=f"directory:{self.pk}")
-        visible = Page.objects.live().public().values("pk")
+        visible = visible_to_readers(Page.objects.all()).values("pk")
         ordered = filters.results.annotate(
             commentary_count=Count(
                 "bylines__commentary", distinct=True, filter=Q(bylines__commentary__in=visible)
@@ -190,19 +194,27 @@ class ExpertPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
     def page_cache_tags(self, context):
         """What this page shows (pagecache): the profile, the list of commentaries (purged by
         any change to one of them), their co-authors, the peers, and what could change the
-        peers: an expert gaining or losing one of this expert's competences."""
+        peers: an expert gaining or losing one of this expert's competences. A hidden
+        co-author's tag is left out: nothing of their profile is shown here."""
         tags = {f"expert:{self.pk}", f"expert-list:{self.pk}"}
         for byline in context["commentary_bylines"]:
-            tags |= {f"expert:{other.expert_id}" for other in byline.commentary.bylines.all()}
+            tags |= {
+                f"expert:{other.expert_id}"
+                for other in byline.commentary.bylines.all()
+                if other.profile_visible
+            }
         tags |= {f"expert:{peer.pk}" for peer in context["peers"]}
         tags |= {f"expert-competence:{tag.pk}" for tag in self.competences.all()}
         return tags
 
     def commentary_bylines(self):
         """This expert's bylines on live, public commentaries, newest first, with co-authors."""
-        visible = public(Page.objects.live()).values("pk")
+        visible = visible_to_readers(Page.objects.all()).values("pk")
         byline_model = self.bylines.model  # publications.Byline, reached without importing it
-        co_authors = byline_model.objects.select_related("expert")
+        # Each co-author's profile is linked only if visible (the rule, as a subquery).
+        co_authors = byline_model.objects.select_related("expert").annotate(
+            expert_visible=visible_to_readers_flag(OuterRef("expert_id"))
+        )
         return (
             self.bylines.filter(commentary__in=visible)
             .select_related("commentary")
@@ -219,8 +231,7 @@ class ExpertPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
         """Other experts who share competences with this one, those sharing most first."""
         mine = ExpertCompetence.objects.filter(content_object_id=self.pk).values("tag_id")
         return (
-            public(ExpertPage.objects.live())
-            .exclude(pk=self.pk)
+            visible_to_readers(ExpertPage.objects.exclude(pk=self.pk))
             .filter(competence_items__tag__in=mine)
             .annotate(shared=Count("competence_items", distinct=True))
             .order_by("-shared", Lower("surname"), "title")[:limit]

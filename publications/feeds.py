@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
+from editorial.visibility import visible_to_readers
 from experts.models import ExpertPage
 from sitesettings.models import identity_for_request
 
@@ -36,10 +37,10 @@ class FeedSource:
 def publications_source(request):
     from .filters import PublicationFilters
 
-    index = PublicationIndexPage.objects.live().public().first()
+    index = visible_to_readers(PublicationIndexPage.objects.all()).first()
     if index is None:
         raise Http404("No publications listing.")
-    commentaries = CommentaryPage.objects.child_of(index).live().public()
+    commentaries = visible_to_readers(CommentaryPage.objects.child_of(index))
     filters = PublicationFilters(request.GET, commentaries)
     labels = [choice.label for facet in filters.active for choice in facet.selected]
     query = filters.querystring()
@@ -55,7 +56,7 @@ def publications_source(request):
 
 
 def expert_source(request, slug):
-    expert = ExpertPage.objects.live().public().filter(slug=slug).first()
+    expert = visible_to_readers(ExpertPage.objects.filter(slug=slug)).first()
     if expert is None:
         raise Http404("No such expert.")
     signed = expert.bylines.values("commentary_id")
@@ -63,7 +64,7 @@ def expert_source(request, slug):
         title=f"{identity_for_request(request).name}: {expert.title}",
         link=expert.get_url(request),
         description=f"Latest commentaries by {expert.title}",
-        commentaries=CommentaryPage.objects.live().public().filter(pk__in=signed),
+        commentaries=visible_to_readers(CommentaryPage.objects.filter(pk__in=signed)),
         feed_url=request.path,
     )
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F
 
-from editorial.visibility import public
+from editorial.visibility import visible_to_readers
 from experts.models import ExpertCompetence, ExpertPage, ExpertRegion
 from taxonomy.models import Competence, Region
 
@@ -39,17 +39,19 @@ class Vocabulary:
 
     def commentaries(self, tag):
         tagged = self.commentary_through.objects.filter(tag=tag).values("content_object_id")
-        return public(CommentaryPage.objects.live()).filter(pk__in=tagged)
+        return visible_to_readers(CommentaryPage.objects.filter(pk__in=tagged))
 
     def experts(self, tag):
         tagged = self.expert_through.objects.filter(tag=tag).values("content_object_id")
-        return public(ExpertPage.objects.live()).filter(pk__in=tagged)
+        return visible_to_readers(ExpertPage.objects.filter(pk__in=tagged))
 
     def in_use(self):
         """The tags on at least one visible commentary or expert, by name, each with
         `commentary_count` and `expert_count`: two grouped counts, then the tags."""
-        commentaries = _counts(self.commentary_through, CommentaryPage.objects.live().public())
-        experts = _counts(self.expert_through, ExpertPage.objects.live().public())
+        commentaries = _counts(
+            self.commentary_through, visible_to_readers(CommentaryPage.objects.all())
+        )
+        experts = _counts(self.expert_through, visible_to_readers(ExpertPage.objects.all()))
         tags = list(self.model.objects.filter(pk__in={*commentaries, *experts}).order_by("name"))
         for tag in tags:
             tag.commentary_count = commentaries.get(tag.pk, 0)
@@ -59,7 +61,7 @@ class Vocabulary:
     def most_active(self, limit, commentaries=None):
         """The tags on most visible commentaries, as rows of slug, name, commentary_count."""
         if commentaries is None:
-            commentaries = CommentaryPage.objects.live().public()
+            commentaries = visible_to_readers(CommentaryPage.objects.all())
         return (
             self.commentary_through.objects.filter(content_object__in=commentaries.values("pk"))
             .values(slug=F("tag__slug"), name=F("tag__name"))

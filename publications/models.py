@@ -3,8 +3,8 @@
 from functools import partial
 
 from django.db import models
-from django.db.models import Max, Prefetch, Q, prefetch_related_objects
-from django.http import HttpResponse
+from django.db.models import Max, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -22,7 +22,12 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from editorial.permissions import ReviewedPublishingMixin
-from editorial.visibility import RestrictionsInOneQuery, public
+from editorial.visibility import (
+    RestrictionsInOneQuery,
+    is_visible_to_readers,
+    visible_to_readers,
+    visible_to_readers_flag,
+)
 from experts.models import ExpertPage
 from pagecache.memo import memoize
 from sitesettings.models import identity_for_request
@@ -85,15 +90,29 @@ class Byline(Orderable):
         return f"{self.expert.title}, {self.position}" if self.position else self.expert.title
 
     @property
-    def links_to_profile(self):
-        """Only a live profile is linked; a withdrawn one would be a dead link or a leak."""
-        return self.expert.live
+    def profile_visible(self):
+        """Whether readers may see the author's profile (link, photo, location, competences,
+        texts): only an expert visible to readers (editorial.visibility); the name and the
+        frozen position are part of the published text and always shown. Read from the
+        `expert_visible` annotation (`with_expert_visibility`), else one query."""
+        if "expert_visible" in vars(self):
+            return self.expert_visible
+        return is_visible_to_readers(self.expert)
+
+    links_to_profile = profile_visible
+
+
+def with_expert_visibility(bylines):
+    """Bylines annotated with `expert_visible` (the one rule, as a subquery): no query more."""
+    return bylines.annotate(expert_visible=visible_to_readers_flag(OuterRef("expert_id")))
 
 
 def with_listing_relations(queryset):
     """Everything a commentary card shows, in a fixed number of queries."""
     return queryset.prefetch_related(
-        Prefetch("bylines", queryset=Byline.objects.select_related("expert")),
+        Prefetch(
+            "bylines", queryset=with_expert_visibility(Byline.objects.select_related("expert"))
+        ),
         "regions",
         "competences",
     )
@@ -148,7 +167,7 @@ class HomePage(RestrictionsInOneQuery, Page):
         """Ids and counts the home page shows: ([featured], [latest], hubs, [experts])."""
         from .hubs import VOCABULARIES
 
-        visible = CommentaryPage.objects.live().public()
+        visible = visible_to_readers(CommentaryPage.objects.all())
         newest = visible.order_by("-date", "-pk").values_list("pk", flat=True)
         featured = []
         if self.featured_commentary_id:
@@ -170,7 +189,7 @@ class HomePage(RestrictionsInOneQuery, Page):
     def active_experts(self, visible, scan=300):
         """The visible experts who published most recently: read from the newest bylines back
         (an index walk), or when the newest few hundred name too few, ranked over all."""
-        experts = ExpertPage.objects.live().public().values("pk")
+        experts = visible_to_readers(ExpertPage.objects.all()).values("pk")
         bylines = Byline.objects.filter(commentary__in=visible.values("pk"), expert__in=experts)
         newest = bylines.order_by("-commentary__date", "-commentary_id", "sort_order")
         found = list(dict.fromkeys(newest.values_list("expert_id", flat=True)[:scan]))
@@ -178,8 +197,7 @@ class HomePage(RestrictionsInOneQuery, Page):
             return found[: self.expert_count]
         latest = Max("bylines__commentary__date", filter=Q(bylines__commentary__in=visible))
         ranked = (
-            ExpertPage.objects.live()
-            .public()
+            visible_to_readers(ExpertPage.objects.all())
             .values("pk")
             .annotate(latest_date=latest)
             .filter(latest_date__isnull=False)
@@ -205,7 +223,7 @@ class PublicationIndexPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page
 
         context = super().get_context(request, *args, **kwargs)
         # Restrictions as a subquery: a listing served from the memo reads none of them.
-        commentaries = public(CommentaryPage.objects.child_of(self).live())
+        commentaries = visible_to_readers(CommentaryPage.objects.child_of(self))
         filters = PublicationFilters(request.GET, commentaries, scope=f"listing:{self.pk}")
         ordered = filters.results.order_by("-date", "-pk").values_list("pk", flat=True)
         page_obj = filters.paginate(ordered, self.per_page)
@@ -317,9 +335,14 @@ class CommentaryPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
         related = self.related_commentaries()
         prefetch_related_objects(
             [self, *related],
-            Prefetch("bylines", queryset=Byline.objects.select_related("expert__photo")),
+            Prefetch(
+                "bylines",
+                queryset=with_expert_visibility(Byline.objects.select_related("expert__photo")),
+            ),
         )
-        prefetch_related_objects([byline.expert for byline in self.bylines.all()], "competences")
+        # Competences only of the profiles shown (a hidden expert's are not read at all).
+        shown = [byline.expert for byline in self.bylines.all() if byline.profile_visible]
+        prefetch_related_objects(shown, "competences")
         prefetch_related_objects([self], "regions", "competences")
         return related
 
@@ -342,14 +365,22 @@ class CommentaryPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
     def page_cache_tags(self, context):
         """What this page shows (pagecache): itself, its authors' profiles, the related cards;
         and what could change the related cards: a new commentary by one of its authors, or,
-        unless every card shares an author, one on one of its regions or competences."""
+        unless every card shares an author, one on one of its regions or competences. A hidden
+        expert's tags are left out: the page shows nothing of that profile but the byline's
+        name and position (the expert's publishing purges "content", which ends the kept
+        relations; their unpublishing or restriction purges their pages by URL and tag)."""
         tags = {f"commentary:{self.pk}"}
         for byline in context["bylines"]:
-            tags |= {f"expert:{byline.expert_id}", f"expert-list:{byline.expert_id}"}
+            if byline.profile_visible:
+                tags |= {f"expert:{byline.expert_id}", f"expert-list:{byline.expert_id}"}
         related = context["related"]
         for commentary in related:
             tags.add(f"commentary:{commentary.pk}")
-            tags |= {f"expert:{byline.expert_id}" for byline in commentary.bylines.all()}
+            tags |= {
+                f"expert:{byline.expert_id}"
+                for byline in commentary.bylines.all()
+                if byline.profile_visible
+            }
         if len(related) < self.related_count or not all(c.shared_experts for c in related):
             tags |= {f"region-list:{tag.pk}" for tag in self.regions.all()}
             tags |= {f"competence-list:{tag.pk}" for tag in self.competences.all()}
@@ -366,6 +397,10 @@ class CommentaryPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
     def cite(self, request, extension):
         from .citations import Citation
 
+        # The downloads' lookup takes live, public pages; an alias is only as visible as its
+        # source (the one rule), or cite.bib of an alias would reveal a private commentary.
+        if not is_visible_to_readers(self):
+            raise Http404
         method, content_type = self.CITATION_FORMATS[extension]
         institution = identity_for_request(request).name
         citation = Citation(self, self.get_full_url(request), institution=institution)

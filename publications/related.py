@@ -7,9 +7,11 @@ shares only tags, so the candidates come in two parts: those sharing an expert (
 other commentaries, a few hundred), ranked; and those sharing only a tag, looked at only when the
 first part has fewer than `limit` (the gate does not depend on the row: PostgreSQL evaluates it
 once and skips the part). One raw query: the ORM would spend longer building this one than the
-database spends running it. Wagtail's rules are kept: live pages, none under a view
-restriction (a restricted page's path is a prefix of its descendants').
+database spends running it. Which pages readers see is the ORM's one rule
+(`editorial.visibility.visible_to_readers`), compiled once into the query as a correlated check.
 """
+
+from functools import cache
 
 SQL = """
 WITH
@@ -27,7 +29,7 @@ WITH
   enough AS (
     SELECT COUNT(*) AS n FROM (
       SELECT 1 FROM by_expert e JOIN wagtailcore_page p ON p.id = e.id
-      WHERE p.live AND NOT EXISTS ({restricted}) LIMIT %(limit)s
+      WHERE EXISTS ({visible}) LIMIT %(limit)s
     ) found
   ),
   by_tag AS (
@@ -57,20 +59,32 @@ SELECT p.*, cp.page_ptr_id, cp.date, cp.source,
 FROM ranked
 JOIN publications_commentarypage cp ON cp.page_ptr_id = ranked.id
 JOIN wagtailcore_page p ON p.id = ranked.id
-WHERE p.live AND NOT EXISTS ({restricted})
+WHERE EXISTS ({visible})
 ORDER BY ranked.se DESC, ranked.st DESC, cp.date DESC, cp.page_ptr_id DESC
 LIMIT %(limit)s
 """
 
-RESTRICTED = """
-SELECT 1 FROM wagtailcore_pageviewrestriction r
-JOIN wagtailcore_page rp ON rp.id = r.page_id
-WHERE rp.path = SUBSTR(p.path, 1, LENGTH(rp.path))
-"""
+
+@cache
+def visible_sql():
+    """`visible_to_readers` for the row `p`, as SQL with its parameters inlined by name (the
+    raw query takes named parameters); the same for every call, so compiled once."""
+    from django.db import connection
+    from django.db.models.expressions import RawSQL
+
+    from wagtail.models import Page
+
+    from editorial.visibility import visible_to_readers
+
+    query = visible_to_readers(Page.objects.filter(pk=RawSQL("p.id", ()))).order_by().values("pk")
+    sql, params = query.query.get_compiler(connection=connection).as_sql()
+    names = {f"visible_{i}": value for i, value in enumerate(params)}
+    return sql % tuple(f"%({name})s" for name in names), names
 
 
 def related_commentaries(page, limit):
     from .models import CommentaryPage
 
-    sql = SQL.format(restricted=RESTRICTED)
-    return list(CommentaryPage.objects.raw(sql, {"pk": page.pk, "limit": limit}))
+    visible, params = visible_sql()
+    sql = SQL.format(visible=visible)
+    return list(CommentaryPage.objects.raw(sql, {"pk": page.pk, "limit": limit, **params}))

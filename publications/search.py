@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 
 from wagtail.models import Page
 
+from editorial.visibility import visible_to_readers
 from experts.filters import ExpertDirectoryFilters
 from experts.models import ExpertPage
 from taxonomy.facets import page_number
@@ -48,7 +49,7 @@ class SearchFilters(PublicationFilters):
 def matching_experts(filters):
     """Experts the selected filters allow: the chosen experts, those on the chosen regions and
     competences; none when a year is chosen (experts have no date)."""
-    experts = ExpertPage.objects.live().public()
+    experts = visible_to_readers(ExpertPage.objects.all())
     if filters.facets["year"].selected:
         return experts.none()
     if filters.facets["expert"].selected:
@@ -71,7 +72,9 @@ def search_pages(query, filters):
     100,000. Only the most recently added matches are ranked (ten pages' worth by default);
     more is the reader's cue to add a word or a filter."""
     candidates = settings.SEARCH_CANDIDATES
-    pages = Page.objects.live().public().type(CommentaryPage, ExpertPage)
+    # The rule as `pk IN (...)`: Wagtail's search backends take plain field filters only.
+    visible = visible_to_readers(Page.objects.all()).values("pk")
+    pages = Page.objects.live().type(CommentaryPage, ExpertPage).filter(pk__in=visible)
     if filters.active:
         pages = pages.filter(
             Q(pk__in=filters.results.values("pk"))
@@ -102,7 +105,7 @@ def specific_results(request, pages):
 
 def search(request):
     query = clean_query(request.GET.get("q", ""))
-    filters = SearchFilters(request.GET, CommentaryPage.objects.live().public(), query)
+    filters = SearchFilters(request.GET, visible_to_readers(CommentaryPage.objects.all()), query)
     context = {"query": query, "filters": filters, "page_obj": None, "results": []}
     if query:
         matches, more = search_pages(query, filters)

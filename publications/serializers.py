@@ -5,13 +5,22 @@ from rest_framework.fields import Field
 
 class BylineExpertField(Field):
     """A byline's expert: the name always (it is printed on the published commentary), the id
-    and URLs only while the profile is live, so an unpublished profile leaks nothing more."""
+    and URLs only while readers may see the profile (`Byline.profile_visible`, the one rule:
+    live and outside every private section), so a hidden profile leaks nothing more.
 
-    def to_representation(self, expert):
+    Bound to the whole byline (`source="*"`): whether the profile shows is the byline's
+    question."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        super().__init__(**kwargs)
+
+    def to_representation(self, byline):
         # Imported here: models import this module before the app registry is ready.
         from wagtail.api.v2.utils import get_object_detail_url
 
-        if not expert.live:
+        expert = byline.expert
+        if not byline.profile_visible:
             return {"title": expert.title}
         return {
             "id": expert.pk,

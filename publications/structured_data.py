@@ -52,14 +52,7 @@ def article(page, request, bylines):
         "mainEntityOfPage": url,
         "datePublished": page.date.isoformat(),
         "dateModified": modified or page.date.isoformat(),
-        "author": [
-            person(
-                byline.expert,
-                request,
-                job_title=byline.position or byline.expert.position,
-            )
-            for byline in bylines
-        ],
+        "author": [byline_person(byline, request) for byline in bylines],
         "publisher": organization(request),
     }
     if tags:
@@ -67,9 +60,17 @@ def article(page, request, bylines):
     return data
 
 
-def person(expert, request, job_title=""):
+def byline_person(byline, request):
+    """An author: the name and frozen position always; the profile's address and position only
+    when readers may see the profile (the one rule, `Byline.profile_visible`)."""
+    if not byline.profile_visible:
+        return person(byline.expert, request, job_title=byline.position, linked=False)
+    return person(byline.expert, request, job_title=byline.position or byline.expert.position)
+
+
+def person(expert, request, job_title="", linked=True):
     data = {"@type": "Person", "name": expert.title}
-    if expert.live:  # no address for an unpublished profile
+    if linked:  # no address (url, sameAs) for a hidden profile
         data["url"] = expert.get_full_url(request)
     if job_title:
         data["jobTitle"] = job_title
