@@ -258,13 +258,11 @@ AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 # Behind a trusted proxy (TRUSTED_PROXY_COUNT > 0) the client address comes from
-# X-Forwarded-For, counting that many proxies from the right; otherwise REMOTE_ADDR only.
+# X-Forwarded-For, counting that many proxies from the right; otherwise REMOTE_ADDR only
+# (config/client_ip.py). Without it axes keyed on REMOTE_ADDR: behind Varnish every client was
+# one address, and five wrong passwords locked the real user out from everywhere.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 
 # Two-factor authentication (TOTP, security/two_factor.py): required for superusers and the
 # editor-in-chief, available to everyone else. TWO_FACTOR_REQUIRED=0 only for local trials.

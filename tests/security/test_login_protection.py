@@ -124,3 +124,43 @@ def test_reset_two_factor_command_removes_devices(editorial):
     call_command("reset_two_factor", "chief", stdout=__import__("io").StringIO())
     assert not TOTPDevice.objects.filter(user=editorial["chief"]).exists()
     assert not StaticDevice.objects.filter(user=editorial["chief"]).exists()
+
+
+# Behind the proxies every request comes from the same REMOTE_ADDR (Varnish's).
+VARNISH = "172.28.0.5"
+
+
+def proxied_attempt(client, username, password, forwarded_for):
+    return client.post(
+        "/admin/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=VARNISH,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_an_attacker_behind_the_proxy_cannot_lock_the_user_out_for_everyone(
+    editorial, client, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    user("target", AUTHORS)
+    for _ in range(5):
+        proxied_attempt(client, "target", "wrong", "198.51.100.66")
+    assert proxied_attempt(client, "target", PASSWORD, "198.51.100.66").status_code == 429
+    # The real user, from their own address, through the same proxy, still signs in.
+    assert proxied_attempt(client, "target", PASSWORD, "203.0.113.20").status_code == 302
+
+
+def test_a_forged_leftmost_forwarded_for_entry_does_not_dodge_the_lockout(
+    editorial, client, settings
+):
+    # TLS proxy then Varnish: the TLS proxy appends the client, Varnish the TLS proxy.
+    settings.TRUSTED_PROXY_COUNT = 2
+    user("target", AUTHORS)
+    for n in range(5):
+        proxied_attempt(client, "target", "wrong", f"10.9.9.{n}, 198.51.100.66, 172.28.0.2")
+    locked = proxied_attempt(client, "target", PASSWORD, "10.9.9.200, 198.51.100.66, 172.28.0.2")
+    assert locked.status_code == 429
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.66"
+    ok = proxied_attempt(client, "target", PASSWORD, "198.51.100.66, 203.0.113.20, 172.28.0.2")
+    assert ok.status_code == 302
