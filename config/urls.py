@@ -8,12 +8,13 @@ from wagtail.urls import serve_pattern
 
 from publications.api import api_router
 
-from . import routing
+from . import csp_reports, routing
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),  # read-only: GET endpoints only (docs/api.md)
+    path("csp-report/", csp_reports.csp_report, name="csp_report"),
     # Review links and calendar feeds: secret-token URLs used without a session.
     path("", include("planning.urls")),
 ]

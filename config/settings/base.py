@@ -247,6 +247,8 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+    # Violations (enforced here, reported on the admin) reach config/csp_reports.py.
+    "report-uri": ["/csp-report/"],
 }
 
 # Login protection: 5 failures per hour for one username from one address locks that pair out.

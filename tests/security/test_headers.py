@@ -9,7 +9,7 @@ from ..conftest import SEED_COMMENTARY_URL
 ENFORCED = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
+    "form-action 'self'; frame-ancestors 'none'; report-uri /csp-report/"
 )
 COMMON = {
     "X-Frame-Options": "DENY",
