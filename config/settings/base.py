@@ -339,7 +339,7 @@ LOGGING = {
     },
 }
 
-# Read-only API (publications/api.py): pages of at most 50 items; its search is off, the site's
-# own /search/ cleans queries first.
+# Read-only API (publications/api.py): pages of at most 50 items (20 with bodies, offset at most
+# 10,000, set there); its search is off, the site's own /search/ cleans queries first.
 WAGTAILAPI_LIMIT_MAX = 50
 WAGTAILAPI_SEARCH_ENABLED = False
