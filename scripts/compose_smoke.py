@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import edge
+import redis
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,6 +122,9 @@ def smoke(compose, media_root):
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
     }
     env.pop("DEBUG", None)
+    # The smoke's own Redis database: entries of an earlier run (a rendition record, a cached
+    # page) would describe a database and media folder that no longer exist.
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
     results = []
     # As the Dockerfile does at build time.
     subprocess.run(
