@@ -4,6 +4,10 @@ Layout: a DD.MM.YY date line, a `##` title heading (in capitals), a bold lead, b
 and `##` headings, a `*Source:*` line, then `## AUTHOR` / `## AUTHORS` with one block per expert:
 bold name, position line, then `**Label:** value` fields. The export repeats the title heading
 mid-body at page breaks; those repeats are dropped. Parsing writes nothing.
+
+The parser reads untrusted files, so it runs in time linear in their length: headings are taken
+apart without a regular expression, and no pattern has two quantifiers that can share a run of
+characters (tests/security/test_import_abuse.py feeds it a million pathological characters).
 """
 
 import datetime
@@ -12,12 +16,17 @@ import re
 from dataclasses import dataclass, field
 
 DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
-HEADING_RE = re.compile(r"^#{1,6}\s+(.+?)\s*#*$")
 BOLD_BLOCK_RE = re.compile(r"^\*\*(.+?)\*\*$", re.S)
 LABEL_RE = re.compile(r"^\*\*([^*:]+):\*\*\s*(.*)$", re.S)
 SOURCE_RE = re.compile(r"^\*{0,2}Source:\*{0,2}\s*(.+)$", re.S | re.I)
 AUTHORS_RE = re.compile(r"^#{1,6}\s+AUTHORS?\s*$", re.I)
-LINK_RE = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+# Neither part may contain a bracket: a scan that starts at one "[" stops at the next, so a line
+# of brackets costs linear time instead of one scan to the end per bracket.
+LINK_RE = re.compile(r"\[([^\[\]]+)\]\((https?://[^)\s\[\]]+)\)")
+# Control characters have no place in a plain-text export; NUL cannot even be stored by
+# PostgreSQL. Tab and the line ends are the only ones allowed.
+# Unpaired surrogates cannot come from UTF-8, only from text handed in, and no database stores them.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 # Lower-case in titles unless first, last or after a colon.
 SMALL_WORDS = frozenset(
@@ -35,7 +44,26 @@ KNOWN_LABELS = {
 
 
 class ExportFormatError(ValueError):
-    """The file is not a valid commentary export; the message says what is wrong."""
+    """The file is not a valid commentary export; the message says what is wrong, and where."""
+
+    def __init__(self, message, line=None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+    def __str__(self):
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+class Block(str):
+    """A blank-line separated block of the export, knowing the line it starts on."""
+
+    line: int
+
+    def __new__(cls, text, line):
+        block = super().__new__(cls, text)
+        block.line = line
+        return block
 
 
 @dataclass
@@ -46,6 +74,7 @@ class ParsedExpert:
     competences: list[str] = field(default_factory=list)
     field_of_expertise: str = ""  # rich text HTML
     work_experience: str = ""  # rich text HTML
+    lines: dict[str, int] = field(default_factory=dict)  # field -> line it starts on
 
     @property
     def regions(self):
@@ -63,21 +92,60 @@ class ParsedCommentary:
     source: str
     authors: list[ParsedExpert]
     dropped_headings: int = 0
+    lines: dict[str, int] = field(default_factory=dict)  # field -> line it starts on
+    body_lines: list[int] = field(default_factory=list)  # the line of each body block
+
+
+def normalise_newlines(text):
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+
+
+def check_characters(text):
+    """Refuse NUL and other control characters, naming the line of the first one."""
+    match = CONTROL_RE.search(text)
+    if match:
+        char = match.group()
+        if char == "\x00":
+            what = "a NUL byte"
+        elif "\ud800" <= char <= "\udfff":
+            what = f"an unpaired surrogate U+{ord(char):04X}"
+        else:
+            what = f"the control character U+{ord(char):04X}"
+        raise ExportFormatError(
+            f"contains {what}; an export is plain text", line=text.count("\n", 0, match.start()) + 1
+        )
 
 
 def blocks_of(text):
     """Blank-line separated blocks, each with its lines joined by a space."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    blocks, current = [], []
-    for line in text.split("\n"):
+    blocks, current, start = [], [], 0
+    for number, line in enumerate(normalise_newlines(text).split("\n"), start=1):
         if line.strip():
+            if not current:
+                start = number
             current.append(line.strip())
         elif current:
-            blocks.append(" ".join(current))
+            blocks.append(Block(" ".join(current), start))
             current = []
     if current:
-        blocks.append(" ".join(current))
+        blocks.append(Block(" ".join(current), start))
     return blocks
+
+
+def heading_text(block):
+    """The text of a `#` to `######` heading, without trailing `#`s; None if not a heading.
+
+    What `^#{1,6}\\s+(.+?)\\s*#*$` matched, in linear time: that pattern backtracked
+    quadratically on a long run of spaces inside the heading.
+    """
+    hashes = len(block) - len(block.lstrip("#"))
+    rest = block[hashes:]
+    if not 1 <= hashes <= 6 or not rest[:1].isspace():
+        return None
+    rest = rest.strip()
+    if not rest:
+        return None
+    return rest.rstrip("#").rstrip() or rest[0]
 
 
 def strip_markup(text):
@@ -137,6 +205,8 @@ def parse_date(value):
 
 
 def parse(text):
+    text = normalise_newlines(text)
+    check_characters(text)
     blocks = blocks_of(text)
     if not blocks:
         raise ExportFormatError("the file is empty")
@@ -145,30 +215,42 @@ def parse(text):
         raise ExportFormatError("there is no '## AUTHOR' section")
     article, author_blocks = blocks[:split], blocks[split + 1 :]
 
-    date = parse_date(article[0])
-    if len(article) < 2 or not HEADING_RE.match(article[1]):
-        raise ExportFormatError("there is no '## TITLE' heading after the date")
-    heading = HEADING_RE.match(article[1]).group(1)
+    try:
+        date = parse_date(article[0])
+    except ExportFormatError as exc:
+        raise ExportFormatError(exc.message, line=article[0].line) from None
+    heading = heading_text(article[1]) if len(article) > 1 else None
+    if heading is None:
+        raise ExportFormatError(
+            "there is no '## TITLE' heading after the date", line=article[0].line
+        )
     if len(article) < 3 or not BOLD_BLOCK_RE.match(article[2]) or LABEL_RE.match(article[2]):
-        raise ExportFormatError("there is no bold lead paragraph after the title")
+        raise ExportFormatError(
+            "there is no bold lead paragraph after the title", line=article[1].line
+        )
     lead = strip_markup(BOLD_BLOCK_RE.match(article[2]).group(1))
+    lines = {"date": article[0].line, "title": article[1].line, "lead": article[2].line}
 
-    prose = " ".join(block for block in article[2:] if not HEADING_RE.match(block))
+    prose = " ".join(block for block in article[2:] if heading_text(block) is None)
     acronyms = frozenset(re.findall(r"\b([A-Z]{2,5})\b", prose))
-    source, raw_body, dropped = "", [], 0
+    source, raw_body, body_lines, dropped = "", [], [], 0
     for block in article[3:]:
-        heading_match = HEADING_RE.match(block)
+        block_heading = heading_text(block)
         source_match = SOURCE_RE.match(block)
-        if heading_match and normalise(heading_match.group(1)) == normalise(heading):
+        if block_heading is not None and normalise(block_heading) == normalise(heading):
             dropped += 1  # page-break artifact: the title repeated mid-body
-        elif heading_match:
-            raw_body.append(("heading", heading_match.group(1)))
+            continue
+        if block_heading is not None:
+            raw_body.append(("heading", block_heading))
         elif source_match and not source:
             source = strip_markup(source_match.group(1))
+            lines["source"] = block.line
+            continue
         elif block.startswith(">"):
             raw_body.append(("quote", {"text": block.lstrip("> "), "attribution": ""}))
         else:
             raw_body.append(("paragraph", block))
+        body_lines.append(block.line)
 
     title = source if source and normalise(source) == normalise(heading) else heading
     if title.isupper():
@@ -190,6 +272,8 @@ def parse(text):
         source=source,
         authors=parse_authors(author_blocks),
         dropped_headings=dropped,
+        lines=lines,
+        body_lines=body_lines,
     )
 
 
@@ -201,15 +285,19 @@ def parse_authors(blocks):
         bold_match = BOLD_BLOCK_RE.match(block)
         if label_match:
             if current is None:
-                raise ExportFormatError(f"the field {block[:40]!r} comes before any author name")
+                raise ExportFormatError(
+                    f"the field {block[:40]!r} comes before any author name", line=block.line
+                )
             label, value = label_match.group(1).strip(), label_match.group(2).strip()
             attribute = KNOWN_LABELS.get(label.casefold())
             if attribute is None:
                 raise ExportFormatError(
-                    f"unknown field {label!r} for {current.name}; known fields: Location, "
-                    "Competence, Field of expertise, Work experience"
+                    f"unknown field {label[:40]!r} for {current.name[:40]}; known fields: "
+                    "Location, Competence, Field of expertise, Work experience",
+                    line=block.line,
                 )
             last_label = attribute
+            current.lines.setdefault(attribute, block.line)
             if attribute == "competences":
                 items = [item.strip() for item in value.split(",") if item.strip()]
                 current.competences = list(dict.fromkeys(items))
@@ -218,15 +306,20 @@ def parse_authors(blocks):
             else:
                 extra[(len(authors) - 1, attribute)] = [value]
         elif bold_match:
-            current = ParsedExpert(name=strip_markup(bold_match.group(1)))
+            current = ParsedExpert(
+                name=strip_markup(bold_match.group(1)), lines={"name": block.line}
+            )
             authors.append(current)
             last_label = None
         elif current is not None and last_label is None and not current.position:
             current.position = block
+            current.lines["position"] = block.line
         elif current is not None and last_label in ("field_of_expertise", "work_experience"):
             extra[(len(authors) - 1, last_label)].append(block)
         else:
-            raise ExportFormatError(f"unexpected text in the author section: {block[:60]!r}")
+            raise ExportFormatError(
+                f"unexpected text in the author section: {block[:60]!r}", line=block.line
+            )
     if not authors:
         raise ExportFormatError("the AUTHOR section names no expert")
     for (index, attribute), paragraphs in extra.items():
