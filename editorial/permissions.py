@@ -21,6 +21,11 @@ class ReviewedPublishingTester(PagePermissionTester):
     def can_set_view_restrictions(self):
         return super().can_publish()
 
+    def can_lock(self):
+        # The section-wide lock right is only for pages one may edit: an author locks the pages
+        # they own, never a colleague's (whom only the editor-in-chief could then unlock).
+        return super().can_lock() and self.can_edit()
+
 
 class ReviewedPublishingMixin:
     """For page types in the editorial sections."""

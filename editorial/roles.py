@@ -10,13 +10,14 @@ from django.db import transaction
 
 from wagtail.models import (
     Collection,
-    GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
     Workflow,
     WorkflowPage,
     WorkflowTask,
 )
+
+from .models import SeparatedApprovalTask
 
 AUTHORS = "Authors"
 EDITORS = "Editors"
@@ -100,9 +101,9 @@ def ensure_editorial_setup():
 
     workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
     for order, (task_name, group_name) in enumerate(WORKFLOW_STEPS):
-        task = GroupApprovalTask.objects.filter(name=task_name).first()
+        task = SeparatedApprovalTask.objects.filter(name=task_name).first()
         if task is None:
-            task = GroupApprovalTask.objects.create(name=task_name)
+            task = SeparatedApprovalTask.objects.create(name=task_name)
         task.groups.set([groups[group_name]])
         WorkflowTask.objects.update_or_create(
             workflow=workflow, task=task, defaults={"sort_order": order}

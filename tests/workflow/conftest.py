@@ -9,6 +9,24 @@ from publications.models import Byline, CommentaryPage
 
 from ..conftest import make_user, sign_in  # noqa: F401 - re-exported for the tests here
 
+# A new field comment, as the editor posts it with the page form.
+COMMENT = {
+    "comments-TOTAL_FORMS": "1",
+    "comments-INITIAL_FORMS": "0",
+    "comments-MIN_NUM_FORMS": "0",
+    "comments-MAX_NUM_FORMS": "",
+    "comments-0-DELETE": "",
+    "comments-0-resolved": "",
+    "comments-0-id": "",
+    "comments-0-contentpath": "lead",
+    "comments-0-text": "Shorten the lead, please.",
+    "comments-0-position": "",
+    "comments-0-replies-TOTAL_FORMS": "0",
+    "comments-0-replies-INITIAL_FORMS": "0",
+    "comments-0-replies-MIN_NUM_FORMS": "0",
+    "comments-0-replies-MAX_NUM_FORMS": "0",
+}
+
 
 def commentary_form(page=None, expert=None, **changes):
     """The commentary edit form as the admin would post it, from the latest draft."""

@@ -8,24 +8,7 @@ from wagtail.models import Comment
 import pytest
 
 from ..conftest import sign_in
-from .conftest import commentary_form, create_draft, edit
-
-COMMENT = {
-    "comments-TOTAL_FORMS": "1",
-    "comments-INITIAL_FORMS": "0",
-    "comments-MIN_NUM_FORMS": "0",
-    "comments-MAX_NUM_FORMS": "",
-    "comments-0-DELETE": "",
-    "comments-0-resolved": "",
-    "comments-0-id": "",
-    "comments-0-contentpath": "lead",
-    "comments-0-text": "Shorten the lead, please.",
-    "comments-0-position": "",
-    "comments-0-replies-TOTAL_FORMS": "0",
-    "comments-0-replies-INITIAL_FORMS": "0",
-    "comments-0-replies-MIN_NUM_FORMS": "0",
-    "comments-0-replies-MAX_NUM_FORMS": "0",
-}
+from .conftest import COMMENT, commentary_form, create_draft, edit
 
 
 def test_an_editors_comment_notifies_the_author_only(editorial, client):

@@ -4,7 +4,9 @@ from django.core import mail
 
 from wagtail.models import PageLogEntry
 
-from .conftest import create_draft, edit, workflow_action
+from editorial.roles import EDITOR_IN_CHIEF
+
+from .conftest import create_draft, edit, make_user, workflow_action
 
 
 def actions(page):
@@ -79,7 +81,11 @@ def test_an_edit_after_approval_restarts_review(editorial, client):
     page.refresh_from_db()
     assert page.current_workflow_task.name == "Review by editors"
     workflow_action(client, e["editor"], page, "approve")
+    # The chief wrote the final wording, so another editor-in-chief gives the final approval.
     workflow_action(client, e["chief"], page, "approve")
+    page.refresh_from_db()
+    assert not page.live
+    workflow_action(client, make_user("chief2", EDITOR_IN_CHIEF), page, "approve")
     page.refresh_from_db()
     assert page.live and page.lead == "The chief's change."
 
