@@ -82,8 +82,14 @@ class PurgeRecorder(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def proxy(settings):
+def proxy(proxy_server):
     """What a caching proxy at VARNISH_URL would be asked to purge: (Host, path) pairs."""
+    return proxy_server.received
+
+
+@pytest.fixture
+def proxy_server(settings):
+    """A fake caching proxy (its `status` is what it answers to PURGE)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)
     server.received = []
     server.status = 200
@@ -96,7 +102,7 @@ def proxy(settings):
             "TIMEOUT": 1,
         }
     }
-    yield server.received
+    yield server
     server.shutdown()
     server.server_close()
 
