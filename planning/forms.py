@@ -1,3 +1,4 @@
+import unicodedata
 from urllib.parse import urlencode
 
 from django import forms
@@ -14,6 +15,8 @@ from .models import Commission, ReviewLinkEvent
 from .permissions import planners
 
 MAX_REVIEW_DAYS = 60
+# Control, format (e.g. right-to-left overrides), line and paragraph separator characters.
+CONTROL = {"Cc", "Cf", "Zl", "Zp"}
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -176,6 +179,15 @@ class ReviewLinkForm(forms.Form):
     send_email = forms.BooleanField(
         label="Email the link to the reviewer", required=False, initial=True
     )
+
+    def clean_reviewer_name(self):
+        # The name goes into email subjects and the page history: one plain line.
+        name = self.cleaned_data["reviewer_name"]
+        if any(unicodedata.category(char) in CONTROL for char in name):
+            raise forms.ValidationError(
+                "Write the name on one line, without line breaks or other control characters."
+            )
+        return name
 
     def expires_at(self):
         return timezone.now() + timezone.timedelta(days=self.cleaned_data["days"])

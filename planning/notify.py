@@ -1,6 +1,7 @@
 """Emails: the reviewer's answer to the responsible editor, the link to the reviewer."""
 
 import logging
+import re
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -10,6 +11,12 @@ from django.urls import reverse
 from .models import Commission
 
 logger = logging.getLogger(__name__)
+# Line breaks (and other control characters) end a mail header: a subject keeps one line.
+HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def one_line(value):
+    return HEADER_BREAKS.sub(" ", str(value)).strip()
 
 
 def admin_url(name, *args):
@@ -27,6 +34,7 @@ def responsible_editor(link):
 def send(subject, template, context, to):
     """Send one plain-text email; a mail failure is logged, never lost silently or raised."""
     body = render_to_string(template, context)
+    subject = one_line(subject)
     try:
         EmailMessage(subject=subject, body=body, to=to).send()
     except Exception:  # noqa: BLE001 - the reviewer's answer is already recorded
