@@ -1,5 +1,6 @@
 """The PURGE requests the caching proxy receives for each publishing event, through Wagtail's
-frontend cache (our tag-banning HTTP backend) to a real HTTP server: the URLs of the pages that show the changed
+frontend cache (our tag-banning HTTP backend)
+to a real HTTP server: the URLs of the pages that show the changed
 page, and its tags (`/.cache-tags/<tag>`, banned by tag in deploy/varnish/default.vcl)."""
 
 import contextlib
