@@ -52,6 +52,16 @@ def hidden_everything(hidden_experts):
         title="Hidden minutes", collection=board, file=ContentFile(b"x", name="minutes.txt")
     )
     Image.objects.create(title="Public image", collection=root, file=get_test_image_file())
+    # An alias of the private commentary, made before it went private (Wagtail copies a
+    # restriction only at the alias's creation): it must be as hidden as its source.
+    from wagtail.models import PageViewRestriction
+
+    private = hidden_experts["private"]
+    private.view_restrictions.all().delete()
+    private.create_alias(parent=hidden_experts["index"], update_slug="hidden-private-alias")
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
     return hidden_experts
 
 
@@ -78,4 +88,20 @@ def test_hidden_pages_own_addresses_give_nothing_away(hidden_everything, client,
     page = hidden_everything[key]
     response = client.get(f"/publications/{page.slug}/{suffix}")
     assert response.status_code in (401, 404) or b"password" in response.content.lower()
+    assert b"Hidden" not in response.content
+
+
+@pytest.mark.parametrize("suffix", ["", "cite.bib", "cite.ris", "cite.json"])
+def test_private_commentary_alias_address_gives_nothing_away(hidden_everything, client, suffix):
+    response = client.get(f"/publications/hidden-private-alias/{suffix}")
+    assert response.status_code in (401, 404) or b"password" in response.content.lower()
+    assert b"Hidden private" not in response.content
+
+
+def test_private_commentary_alias_has_no_api_detail(hidden_everything, client):
+    from wagtail.models import Page
+
+    alias = Page.objects.get(slug="hidden-private-alias")
+    response = client.get(f"/api/v2/pages/{alias.pk}/")
+    assert response.status_code == 404
     assert b"Hidden" not in response.content
