@@ -6,6 +6,8 @@ class EditorialConfig(AppConfig):
     verbose_name = "Editorial workflow"
 
     def ready(self):
+        from . import exports
         from .audit import connect
 
         connect()
+        exports.install()
