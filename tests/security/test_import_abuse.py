@@ -179,7 +179,7 @@ def database_refuses_a_lead():
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"ALTER TABLE {table} ADD CONSTRAINT test_refused_lead "
-                "CHECK (lead NOT LIKE '%refused by the database%')"
+                "CHECK (lead NOT ILIKE '%refused by the database%')"
             )
         else:
             cursor.execute(
