@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from editorial.roles import EDITOR_IN_CHIEF, ensure_editorial_setup
-from publications.management.commands.load_seed import ensure_site_tree
+from intake.management.commands.load_seed import ensure_site_tree
 
 from ..conftest import PASSWORD, ensure_wagtail_base, make_user
 from .conftest import screenshot

@@ -5,8 +5,9 @@ import re
 from django.urls import URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-# Values tried for a path parameter, first match wins (ids, slugs, page paths, revisions).
-CANDIDATES = ["1", "x", "a/", "live", "bib", "1/x"]
+# Values tried for a path parameter, first match wins (ids, slugs, page paths, revisions,
+# uuids).
+CANDIDATES = ["1", "x", "a/", "live", "bib", "1/x", "00000000-0000-4000-8000-000000000000"]
 ROUTE_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 

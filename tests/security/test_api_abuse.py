@@ -5,7 +5,7 @@ from django.test import Client
 
 import pytest
 
-from publications.api import HEAVY_LIMIT_MAX, OFFSET_MAX
+from discovery.api import HEAVY_LIMIT_MAX, OFFSET_MAX
 
 ENDPOINTS = ["pages", "images", "documents"]
 COMMENTARIES = "/api/v2/pages/?type=publications.CommentaryPage"

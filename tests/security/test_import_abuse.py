@@ -19,12 +19,12 @@ from wagtail.models import Revision
 import pytest
 
 from experts.models import ExpertPage
-from publications.export_format import ExportFormatError, parse
-from publications.importer import CommentaryImporter
+from intake.export_format import ExportFormatError, parse
+from intake.importer import CommentaryImporter
 from publications.models import Byline, CommentaryPage
 from taxonomy.models import Competence, Region
 
-SEED = Path(__file__).resolve().parents[2] / "publications" / "seed" / "000_4feec85b87209d59.txt"
+SEED = Path(__file__).resolve().parents[2] / "intake" / "seed" / "000_4feec85b87209d59.txt"
 TWO_AUTHORS = Path(__file__).resolve().parents[1] / "data" / "two_authors.txt"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 

@@ -21,7 +21,7 @@ def manage(*args, **env):
     # The browser tests allow async-unsafe ORM calls in-process; a deployment never does.
     unset = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environ = {k: v for k, v in os.environ.items() if k not in unset}
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
         env={**environ, **env},
@@ -98,7 +98,7 @@ def test_sessions_are_kept_in_the_database():
 def start_production(secret_key):
     """Django set up with production settings and this key, as gunicorn would start it."""
     environ = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=settings.BASE_DIR,
         env={**environ, **PRODUCTION, "SECRET_KEY": secret_key},

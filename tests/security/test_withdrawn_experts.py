@@ -146,9 +146,9 @@ def test_hidden_expert_not_in_commentary_cache_tags(withdrawn, client):
     response = client.get("/publications/shared-commentary/")
     context = response.context
     tags = page.specific.page_cache_tags(context)
-    assert f"expert:{visible.pk}" in tags
+    assert f"page:{visible.pk}" in tags
     for expert in (withdrawn["gone"], withdrawn["private"]):
-        assert f"expert:{expert.pk}" not in tags
+        assert f"page:{expert.pk}" not in tags
         assert f"expert-list:{expert.pk}" not in tags
 
 
@@ -157,7 +157,7 @@ def test_hidden_co_author_not_in_expert_page_cache_tags(withdrawn, client):
     response = client.get("/experts/visible-author/")
     tags = visible.page_cache_tags(response.context)
     for expert in (withdrawn["gone"], withdrawn["private"]):
-        assert f"expert:{expert.pk}" not in tags
+        assert f"page:{expert.pk}" not in tags
 
 
 def test_expert_under_a_private_section_is_not_linked(withdrawn, client, site_tree):
