@@ -12,7 +12,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .client_ip import client_ip
+from security.client_ip import client_ip
 
 logger = logging.getLogger("agora.csp")
 

@@ -79,9 +79,18 @@ class MyPagesInReviewPanel(ListPanel):
             yield {
                 "title": state.title,
                 "url": edit_url(state.object_id),
-                "detail": f"At: {task.task.name}" if task else "",
+                "detail": detail_of(state, task),
                 "when": task.started_at if task else state.created_at,
             }
+
+
+def detail_of(state, task):
+    """Where the author's page stands, said so they know whether it is their turn."""
+    if task is None:
+        return ""
+    if state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        return f"Changes requested at {task.task.name}"
+    return f"At: {task.task.name}"
 
 
 class ScheduledPanel(ListPanel):

@@ -5,7 +5,7 @@ from django.urls import path
 from .views.calendar import CalendarView, ListView, WeekView
 from .views.commission import CommissionEditView, CommissionView
 from .views.feeds import FeedSettingsView
-from .views.review_links import ReviewLinksView, RevokeReviewLinkView
+from .views.review_links import ReviewLinksView, ReviewSnapshotView, RevokeReviewLinkView
 
 app_name = "planning"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path(
         "review-links/<int:pk>/revoke/", RevokeReviewLinkView.as_view(), name="review_link_revoke"
     ),
+    path("review-snapshots/<int:pk>/", ReviewSnapshotView.as_view(), name="review_snapshot"),
 ]

@@ -1,10 +1,15 @@
 import unicodedata
+from functools import reduce
+from operator import or_
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+
+from taggit.utils import parse_tags
+from wagtail.admin.widgets import AdminDateInput, AdminPageChooser, AdminTagWidget
 
 from experts.models import ExpertPage
 from publications.models import Byline, CommentaryCompetence, CommentaryRegion
@@ -33,20 +38,53 @@ class CommissionDatesMixin:
         return cleaned
 
 
+EXPERT_FIELDS = ["expert_1", "expert_2", "expert_3", "expert_4"]
+
+
+def expert_field(required, label):
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=ExpertPage.objects.all(),
+        required=required,
+        widget=AdminPageChooser(target_models=[ExpertPage]),
+    )
+
+
+class VocabularyField(forms.CharField):
+    """Tags from a fixed vocabulary, with the admin's tag widget (as in the page editor)."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        widget = AdminTagWidget(tag_model=model, free_tagging=False)
+        super().__init__(required=False, widget=widget, **kwargs)
+
+    def clean(self, value):
+        try:
+            names = parse_tags(super().clean(value))
+        except ValueError as error:
+            raise forms.ValidationError("Separate the names with commas.") from error
+        matches = reduce(or_, (Q(name__iexact=name) for name in names), Q(pk__in=[]))
+        found = {tag.name.casefold(): tag for tag in self.model.objects.filter(matches)}
+        unknown = [name for name in names if name.casefold() not in found]
+        if unknown:
+            raise forms.ValidationError(
+                "Not in the vocabulary: %(names)s. Choose from the suggestions.",
+                params={"names": ", ".join(unknown)},
+            )
+        return [found[name.casefold()] for name in names]
+
+
 class CommissionForm(CommissionDatesMixin, forms.Form):
     title = forms.CharField(label="Working title", max_length=255)
-    experts = forms.ModelMultipleChoiceField(
-        label="Commissioned from",
-        queryset=ExpertPage.objects.order_by("surname", "title"),
-        help_text="Who writes it; they become its authors. Ctrl-click (Cmd on a Mac) for several.",
-    )
+    expert_1 = expert_field(True, "Commissioned from")
+    expert_2 = expert_field(False, "Co-author")
+    expert_3 = expert_field(False, "Second co-author")
+    expert_4 = expert_field(False, "Third co-author")
     editor = UserChoiceField(label="Responsible editor", queryset=None)
-    due_on = forms.DateField(label="Text due", widget=forms.DateInput(attrs={"type": "date"}))
-    publish_on = forms.DateField(
-        label="Planned publication", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    regions = forms.ModelMultipleChoiceField(queryset=Region.objects.all(), required=False)
-    competences = forms.ModelMultipleChoiceField(queryset=Competence.objects.all(), required=False)
+    due_on = forms.DateField(label="Text due", widget=AdminDateInput)
+    publish_on = forms.DateField(label="Planned publication", widget=AdminDateInput)
+    regions = VocabularyField(Region, label="Regions")
+    competences = VocabularyField(Competence, label="Competences")
     notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
@@ -58,11 +96,17 @@ class CommissionForm(CommissionDatesMixin, forms.Form):
         self.fields["editor"].queryset = planners()
         if user is not None:
             self.fields["editor"].initial = user.pk
+        self.fields["expert_1"].help_text = (
+            "Who writes it; they become its authors, in this order. More can be added in the "
+            "page editor."
+        )
 
-    def clean_experts(self):
-        """The experts in the order given: the first is the first byline."""
-        found = {str(expert.pk): expert for expert in self.cleaned_data["experts"]}
-        return [found[pk] for pk in dict.fromkeys(self.data.getlist("experts")) if pk in found]
+    def clean(self):
+        """`experts`: the chosen experts in order, each once; the first is the first byline."""
+        cleaned = super().clean()
+        chosen = [cleaned.get(name) for name in EXPERT_FIELDS]
+        cleaned["experts"] = list(dict.fromkeys(expert for expert in chosen if expert))
+        return cleaned
 
 
 class CommissionEditForm(CommissionDatesMixin, forms.ModelForm):
@@ -70,8 +114,8 @@ class CommissionEditForm(CommissionDatesMixin, forms.ModelForm):
         model = Commission
         fields = ["editor", "due_on", "publish_on", "notes"]
         widgets = {
-            "due_on": forms.DateInput(attrs={"type": "date"}),
-            "publish_on": forms.DateInput(attrs={"type": "date"}),
+            "due_on": AdminDateInput,
+            "publish_on": AdminDateInput,
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
         field_classes = {"editor": UserChoiceField}
@@ -201,6 +245,11 @@ class ReviewerForm(forms.Form):
         (ReviewLinkEvent.APPROVE, "Approve"),
         (ReviewLinkEvent.REQUEST_CHANGES, "Request changes"),
     ]
+
+    UNKNOWN_VERSION = (
+        "The draft could not tell which version you read. It is shown again below as it is "
+        "now, with your comment: please check it and send again."
+    )
 
     action = forms.ChoiceField(choices=ACTIONS)
     comment = forms.CharField(

@@ -1,8 +1,11 @@
 """Editorial planning: commissions, editors' calendar feeds, review links for outside experts."""
 
 import datetime
+import hashlib
+import json
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -66,12 +69,106 @@ def default_expiry():
     return timezone.now() + datetime.timedelta(days=REVIEW_LINK_DAYS)
 
 
+# Fields of a revision's content that `Page.with_content_json` replaces with the page's current
+# values, or that only describe the page's history: they never change what a reviewer sees.
+NOT_SHOWN = frozenset(
+    {
+        "pk",
+        "path",
+        "depth",
+        "numchild",
+        "url_path",
+        "content_type",
+        "draft_title",
+        "live",
+        "has_unpublished_changes",
+        "owner",
+        "locked",
+        "locked_by",
+        "locked_at",
+        "latest_revision",
+        "latest_revision_created_at",
+        "live_revision",
+        "last_published_at",
+        "translation_key",
+        "locale",
+        "alias_of",
+        "comments",
+        "wagtail_admin_comments",
+    }
+)
+
+
+def content_hash(content):
+    """SHA-256 of what a revision's content shows, independent of key order and page history."""
+    shown = {key: value for key, value in content.items() if key not in NOT_SHOWN}
+    data = json.dumps(shown, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+class ReviewSnapshot(models.Model):
+    """A copy of a draft's content as it was shown to outside reviewers; never changed.
+
+    Wagtail's autosave rewrites the latest revision in place (`save_revision(overwrite_revision=
+    ...)`), so a revision id does not name fixed content. A snapshot does: pinned links show
+    theirs, and every answer records the snapshot the reviewer read. One per page and content.
+    """
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    content = models.JSONField(encoder=DjangoJSONEncoder, editable=False)
+    content_hash = models.CharField(max_length=64, editable=False)
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The revision it was copied from; autosave may have changed it since."),
+    )
+    saved_at = models.DateTimeField(_("saved at"), help_text=_("When the editor saved it."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review snapshot")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "content_hash"], name="review_snapshot_one_per_content"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.page_id}: {self.content_hash[:12]}"
+
+    @classmethod
+    def of(cls, revision):
+        """The snapshot of a revision's content as it is now (the same one for the same content)."""
+        content = {
+            key: value
+            for key, value in revision.content.items()
+            if key not in ("comments", "wagtail_admin_comments")  # editors' notes stay inside
+        }
+        snapshot, _created = cls.objects.get_or_create(
+            page_id=revision.object_id,
+            content_hash=content_hash(content),
+            defaults={"content": content, "revision": revision, "saved_at": revision.created_at},
+        )
+        return snapshot
+
+    def shows(self, revision):
+        """Whether a revision, as it is now, shows this content."""
+        return revision is not None and content_hash(revision.content) == self.content_hash
+
+    def as_page(self, page):
+        return page.specific.with_content_json(dict(self.content))
+
+
 class ReviewLink(models.Model):
     """A secret URL showing one draft to a named outside reviewer, until it expires or is revoked.
 
-    `pinned` links show `revision` and nothing else; others follow the latest revision. A pinned
-    revision that was purged leaves `revision` empty: the link then refuses to show anything
-    rather than silently showing a newer text.
+    `pinned` links show `snapshot`, copied when the link was made, and nothing else; others show
+    the latest revision. `revision` is the revision the pinned content came from (for the
+    history); a pinned link made before snapshots existed and whose revision was purged has
+    neither, and refuses to show anything rather than silently showing a newer text.
     """
 
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
@@ -89,6 +186,9 @@ class ReviewLink(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    snapshot = models.ForeignKey(
+        ReviewSnapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -108,11 +208,12 @@ class ReviewLink(models.Model):
             return "expired"
         return "active"
 
-    def revision_to_show(self):
-        """The revision the reviewer sees, or None when a pinned revision no longer exists."""
+    def snapshot_to_show(self):
+        """The content the reviewer sees, or None when a pinned version no longer exists."""
         if self.pinned:
-            return self.revision
-        return self.page.get_latest_revision()
+            return self.snapshot
+        revision = self.page.get_latest_revision()
+        return ReviewSnapshot.of(revision) if revision else None
 
 
 class ReviewLinkEvent(models.Model):
@@ -136,6 +237,11 @@ class ReviewLinkEvent(models.Model):
     revision = models.ForeignKey(
         "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # What the reviewer was shown: the snapshot, and its hash should the snapshot ever go.
+    snapshot = models.ForeignKey(
+        ReviewSnapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    content_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]

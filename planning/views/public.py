@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from .. import notify
 from ..forms import ReviewerForm
 from ..models import ReviewLinkEvent
-from ..review import find_link, log_visit, private, record_answer, render_draft
+from ..review import find_link, log_visit, private, record_answer, render_draft, seen_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -52,21 +52,27 @@ def review(request, token):
     if link is None:
         return unavailable(request, 404, *NOT_FOUND)
     now = timezone.now()
-    revision = link.revision_to_show() if link.status(now) == "active" else None
-    if revision is None:
+    snapshot = link.snapshot_to_show() if link.status(now) == "active" else None
+    if snapshot is None:
         return refusal(request, link, now)
 
     if request.method == "POST":
         form = ReviewerForm(request.POST)
+        # A pinned link only ever shows its snapshot; a following one shows whatever was the
+        # latest draft when the page was loaded, which the form names (signed).
+        seen = snapshot if link.pinned else seen_snapshot(link, request.POST.get("seen"))
+        if form.is_valid() and seen is None:
+            form.add_error(None, ReviewerForm.UNKNOWN_VERSION)
         if form.is_valid():
             action, text = form.cleaned_data["action"], form.cleaned_data["comment"]
-            event = record_answer(link, action, text, revision)
+            event = record_answer(link, action, text, seen)
             notify.reviewer_answered(link, event, link.page.specific)
-            return private(HttpResponseRedirect(f"{request.path}?sent={action}"))
-        return render_draft(request, link, revision, form)
+            # To the thank-you itself: it is at the end of the page, out of sight otherwise.
+            return private(HttpResponseRedirect(f"{request.path}?sent={action}#review-sent"))
+        return render_draft(request, link, snapshot, form)
 
     sent = request.GET.get("sent")
     sent = sent if sent in dict(ReviewerForm.ACTIONS) else None
     if sent is None:  # the page shown after an answer is not another visit
-        log_visit(link, revision=revision)
-    return render_draft(request, link, revision, ReviewerForm(), sent=sent)
+        log_visit(link, snapshot=snapshot)
+    return render_draft(request, link, snapshot, ReviewerForm(), sent=sent)

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, View
@@ -14,8 +15,9 @@ from wagtail.models import Page
 
 from .. import notify
 from ..forms import ReviewLinkForm
-from ..models import ReviewLink, ReviewLinkEvent
+from ..models import ReviewLink, ReviewLinkEvent, ReviewSnapshot, content_hash
 from ..permissions import can_manage_review_links
+from ..review import mark_as_draft, private, render_snapshot
 from ..tokens import new_token
 from .base import AdminPage
 
@@ -36,6 +38,7 @@ class PageLinkPermissionMixin:
 @transaction.atomic
 def create_link(page, user, data, expires_at):
     token, token_hash = new_token()
+    pinned = data["version"] == "pinned"
     revision = page.get_latest_revision()
     link = ReviewLink.objects.create(
         page=page,
@@ -43,8 +46,10 @@ def create_link(page, user, data, expires_at):
         reviewer_email=data["reviewer_email"],
         created_by=user,
         expires_at=expires_at,
-        pinned=data["version"] == "pinned",
-        revision=revision if data["version"] == "pinned" else None,
+        pinned=pinned,
+        revision=revision if pinned else None,
+        # A copy, not the revision: autosave rewrites the latest revision in place.
+        snapshot=ReviewSnapshot.of(revision) if pinned else None,
         token_hash=token_hash,
     )
     log(
@@ -57,6 +62,7 @@ def create_link(page, user, data, expires_at):
             "email": link.reviewer_email,
             "expires_at": link.expires_at.isoformat(),
             "pinned": link.pinned,
+            "content_hash": link.snapshot.content_hash if link.snapshot else None,
         },
     )
     return link, token
@@ -83,7 +89,7 @@ class ReviewLinksView(PageLinkPermissionMixin, AdminPage, FormView):
     def get_context_data(self, **kwargs):
         links = (
             ReviewLink.objects.filter(page=self.page)
-            .select_related("created_by", "revision")
+            .select_related("created_by", "revision", "snapshot")
             .annotate(
                 visits=Count("events", filter=Q(events__action=ReviewLinkEvent.VISIT)),
                 last_visit=Max("events__at", filter=Q(events__action=ReviewLinkEvent.VISIT)),
@@ -91,15 +97,17 @@ class ReviewLinksView(PageLinkPermissionMixin, AdminPage, FormView):
         )
         events = (
             ReviewLinkEvent.objects.filter(link__page=self.page)
-            .select_related("link", "revision")
+            .select_related("link", "revision", "snapshot")
             .order_by("-at", "-pk")[:RECENT_EVENTS]
         )
+        latest = self.page.get_latest_revision()
         return super().get_context_data(
             page=self.page,
             links=links,
             events=events,
             now=timezone.now(),
-            latest_revision=self.page.get_latest_revision(),
+            latest_revision=latest,
+            current_hash=content_hash(latest.content) if latest else None,
             **kwargs,
         )
 
@@ -137,3 +145,28 @@ class RevokeReviewLinkView(View):
                 )
         messages.success(request, f"The review link for {link.reviewer_name} no longer works.")
         return redirect("planning:review_links", link.page_id)
+
+
+class ReviewSnapshotView(View):
+    """What reviewers were shown, for the editors: the snapshot through the page's template."""
+
+    def get(self, request, pk):
+        snapshot = get_object_or_404(ReviewSnapshot.objects.select_related("page"), pk=pk)
+        if not can_manage_review_links(request.user, snapshot.page):
+            return permission_denied(request)
+        latest = snapshot.page.get_latest_revision()
+        response = render_snapshot(request, snapshot)
+        if response.get("Content-Type", "").startswith("text/html"):
+            banner = render_to_string(
+                "planning/review/snapshot_banner.html",
+                {
+                    "snapshot": snapshot,
+                    "current": snapshot.shows(latest),
+                    "links_url": reverse("planning:review_links", args=[snapshot.page_id]),
+                },
+                request=request,
+            )
+            head = render_to_string("planning/review/head.html", request=request)
+            html = mark_as_draft(response.content.decode(response.charset), head, banner, "")
+            response.content = html.encode(response.charset)
+        return private(response)

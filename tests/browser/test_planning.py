@@ -1,5 +1,7 @@
 """An editor commissions a commentary and shares it; an outside expert approves it in Chromium."""
 
+from playwright.sync_api import expect
+
 from editorial.roles import EDITORS
 
 from ..workflow.conftest import make_user
@@ -21,9 +23,16 @@ def test_editor_commissions_shares_and_sees_the_outside_approval(page, browser, 
     page.get_by_role("link", name="Open the editorial calendar").click()
     page.get_by_role("link", name="Commission a commentary").first.click()
     page.fill("#id_title", "Tokyo and Moscow After the Treaty Talks")
-    page.select_option("#id_experts", label="Andrey Sushentsov")
+    # Wagtail's own widgets: the page chooser for the expert, the admin date picker.
+    page.locator("#id_expert_1-chooser .unchosen button").click()
+    modal = page.locator(".modal")
+    modal.locator("input[name=q]").fill("Sushentsov")
+    modal.get_by_role("link", name="Andrey Sushentsov").click()
+    expect(page.locator("#id_expert_1-chooser .chooser__title")).to_have_text("Andrey Sushentsov")
+    assert page.get_attribute("#id_due_on", "type") == "text"  # not the browser's mm/dd/yyyy
     page.fill("#id_due_on", "2026-12-07")
     page.fill("#id_publish_on", "2026-12-14")
+    page.locator("#id_title").click()  # a click outside closes the date picker
     page.fill("#id_notes", "About 1,200 words.")
     page.get_by_role("button", name="Commission").click()
     page.wait_for_url("**/admin/pages/*/edit/")
@@ -46,7 +55,7 @@ def test_editor_commissions_shares_and_sees_the_outside_approval(page, browser, 
         screenshot(reviewer, "planning-review-link")
         reviewer.fill("#id_comment", "Accurate on the 1956 declaration. Approved.")
         reviewer.get_by_role("button", name="Approve").click()
-        reviewer.wait_for_url("**?sent=approve")
+        reviewer.wait_for_url("**?sent=approve#review-sent")
         assert "your approval was sent" in reviewer.inner_text("#review")
     finally:
         outsider.close()

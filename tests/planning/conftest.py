@@ -13,7 +13,7 @@ from editorial.roles import WORKFLOW_NAME
 from planning.models import Commission
 
 from ..conftest import (
-    make_user,  # noqa: F401 - helper
+    make_user,
     sign_in,
 )
 from ..factories.experts import ExpertPageFactory
@@ -33,7 +33,7 @@ def frozen():
 
 
 @pytest.fixture
-def planning(editorial):  # noqa: F811 - the fixture imported above
+def planning(editorial):
     e = editorial
     return {
         **e,
@@ -46,17 +46,25 @@ def planning(editorial):  # noqa: F811 - the fixture imported above
     }
 
 
-def commission_form(p, **changes):
+def names(tags):
+    return tags if isinstance(tags, str) else ", ".join(tag.name for tag in tags)
+
+
+def commission_form(p, experts=None, regions=(), competences=(), **changes):
+    """The commission form as the admin posts it: one page chooser per expert (an id each),
+    the vocabularies as the tag widget's comma-separated names."""
+    experts = [p["expert"]] if experts is None else experts
     data = {
         "title": "Sanctions and the Grain Trade",
-        "experts": [p["expert"].pk],
         "editor": p["editor"].pk,
         "due_on": "2026-03-10",
         "publish_on": "2026-03-16",
-        "regions": [],
-        "competences": [],
+        "regions": names(regions),
+        "competences": names(competences),
         "notes": "1,200 words.",
     }
+    for number, expert in enumerate(experts, start=1):
+        data[f"expert_{number}"] = getattr(expert, "pk", expert)
     data.update(changes)
     return data
 

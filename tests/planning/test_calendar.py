@@ -231,4 +231,6 @@ def test_each_view_costs_the_same_queries_whatever_the_volume(planning, frozen, 
     }
     print(f"\ncalendar queries: 4 entries {small}; 52 entries {large}; filtered {filtered}")
     assert small == large
-    assert all(count <= 20 for count in large.values()), large
+    # The admin's own menu and permissions take most of these; the list also counts its rows
+    # for the paginator, and the Import menu item reads the publications section.
+    assert all(count <= 21 for count in large.values()), large

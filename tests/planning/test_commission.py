@@ -6,6 +6,8 @@ from django.urls import reverse
 
 from wagtail.models import PageLogEntry
 
+from bs4 import BeautifulSoup
+
 from planning.models import Commission
 from publications.models import CommentaryPage
 
@@ -20,10 +22,10 @@ def test_editor_commissions_a_draft_with_bylines_plan_and_one_revision(planning,
         client,
         p["editor"],
         p,
-        experts=[p["expert"].pk, p["second_expert"].pk],
+        experts=[p["expert"], p["second_expert"]],
         editor=p["second_editor"].pk,
-        regions=[p["europe"].pk],
-        competences=[p["energy"].pk],
+        regions=[p["europe"]],
+        competences=[p["energy"]],
     )
     page = CommentaryPage.objects.get(title="Sanctions and the Grain Trade")
     assert response.status_code == 302
@@ -75,7 +77,7 @@ def test_unknown_expert_or_bad_date_is_a_form_error(planning, client):
         client, planning["editor"], planning, experts=[999999], due_on="tomorrow"
     )
     assert response.status_code == 200
-    assert set(response.context["form"].errors) == {"experts", "due_on"}
+    assert set(response.context["form"].errors) == {"expert_1", "due_on"}
     assert not CommentaryPage.objects.exists()
 
 
@@ -129,3 +131,37 @@ def test_editing_the_plan_is_logged(planning, client):
     plan.refresh_from_db()
     assert plan.editor == p["chief"] and plan.publish_on == datetime.date(2026, 3, 18)
     assert PageLogEntry.objects.filter(action="planning.commission.edit").count() == 1
+
+
+def test_the_commission_form_uses_wagtails_choosers_and_date_widget(planning, client):
+    sign_in(client, planning["editor"])
+    response = client.get(reverse("planning:commission"))
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert not soup.select("select[multiple]")  # no Ctrl-click lists
+    for name in ("due_on", "publish_on"):
+        field = soup.select_one(f"input[name={name}]")
+        assert field["type"] == "text"  # not the browser's locale-dependent mm/dd/yyyy
+        assert f'initDateChooser("id_{name}"' in field.find_next("script").string
+    chooser = soup.select_one("#id_expert_1-chooser")
+    assert "page-chooser" in chooser["class"]
+    assert soup.select_one("input[type=hidden][name=expert_1]")
+    assert "wagtailadmin/js/page-chooser" in response.content.decode()
+    for name in ("regions", "competences"):
+        assert soup.select_one(f"input[name={name}]")["data-controller"] == "w-tag"
+    assert "wagtailadmin/js/date-time-chooser.js" in response.content.decode()
+
+
+def test_vocabulary_names_outside_the_vocabulary_are_a_form_error(planning, client):
+    response = commission_through_admin(
+        client, planning["editor"], planning, regions="Europe, Atlantis"
+    )
+    assert response.status_code == 200
+    assert "Not in the vocabulary: Atlantis" in str(response.context["form"].errors["regions"])
+    assert not CommentaryPage.objects.exists()
+
+
+def test_the_same_expert_chosen_twice_is_one_byline(planning, client):
+    p = planning
+    commission_through_admin(client, p["editor"], p, experts=[p["expert"], p["expert"]])
+    page = CommentaryPage.objects.get()
+    assert [b.expert for b in page.bylines.all()] == [p["expert"]]

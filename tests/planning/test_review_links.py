@@ -182,11 +182,22 @@ def test_a_pinned_link_keeps_its_version_a_following_link_shows_the_latest(plann
     assert lead(latest) == "The second version."
 
 
-def test_a_pinned_link_whose_version_was_deleted_refuses_to_show_another(link, draft):
-    edit_revision = draft.save_revision()  # the pinned revision is no longer the latest
+def test_a_pinned_link_shows_its_copy_even_after_its_revision_was_purged(link, draft):
+    draft.lead = "A later lead."
+    draft.save_revision()  # the pinned revision is no longer the latest
     ReviewLink.objects.get().revision.delete()
     response = Client().get(link)
-    assert response.status_code == 410 and edit_revision.pk
+    assert response.status_code == 200
+    lead = BeautifulSoup(response.content, "html.parser").select_one(".lead").text
+    assert lead == "A short lead."
+
+
+def test_a_pinned_link_with_nothing_left_to_show_refuses_to_show_another(link, draft):
+    draft.save_revision()
+    # A link made before snapshots existed, whose revision was purged: nothing is left of it.
+    ReviewLink.objects.update(snapshot=None, revision=None)
+    response = Client().get(link)
+    assert response.status_code == 410
     assert "no longer exists" in response.content.decode()
 
 
@@ -201,7 +212,8 @@ def test_a_pinned_link_whose_version_was_deleted_refuses_to_show_another(link, d
 def test_answers_land_in_the_page_history(planning, link, draft, client, action, message):
     browser = reviewer()
     response = answer(browser, link, action, comment="Paragraph two overstates the tonnage.")
-    assert response.status_code == 302 and response["Location"] == f"{link}?sent={action}"
+    assert response.status_code == 302
+    assert response["Location"] == f"{link}?sent={action}#review-sent"  # to the thank-you
     assert response["Cache-Control"] == "no-store"
     entry = PageLogEntry.objects.get(page=draft, action=f"planning.review.{action}")
     assert entry.user is None and entry.data["reviewer"] == "Jane Doe"
@@ -309,6 +321,6 @@ def test_the_admin_page_lists_visits_and_answers(planning, link, draft, client):
     page = client.get(reverse("planning:review_links", args=[draft.pk]))
     soup = BeautifulSoup(page.content, "html.parser")
     rows = [r.get_text(" ", strip=True) for r in soup.select("table")[1].select("tbody tr")]
-    assert rows[0].endswith("Jane Doe Approval Good.")
+    assert "Jane Doe Approval Good." in rows[0] and rows[0].endswith("the current draft")
     assert sum("Visit" in row for row in rows) == 2
     assert Revision.objects.filter(pk=ReviewLink.objects.get().revision_id).exists()

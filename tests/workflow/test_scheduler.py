@@ -159,7 +159,7 @@ def test_two_worker_processes_publish_each_page_once(site_tree):
         subprocess.Popen(
             command,
             cwd=settings.BASE_DIR,
-            env=env,  # noqa: S603
+            env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from editorial.roles import AUTHORS, EDITOR_IN_CHIEF, EDITORS
 
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Development logins (kept in {CREDENTIALS_FILE}):")
         for username, role in self.roles():
             self.stdout.write(f"  {role:<16} {username:<16} {logins[username]}")
+        self.stdout.write(two_factor_help(url))
         self.stdout.write("")
 
     def roles(self):
@@ -49,6 +51,24 @@ class Command(BaseCommand):
             ("editor", EDITORS),
             ("chief", EDITOR_IN_CHIEF),
         ]
+
+
+def two_factor_help(url):
+    """How two-factor sign-in stands in this run, and how to try the other way."""
+    manage = f"{url}{reverse('two_factor_manage')}"
+    if settings.TWO_FACTOR_REQUIRED:
+        return (
+            "Two-factor sign-in: required for admin and chief (TWO_FACTOR_REQUIRED=1): they\n"
+            "  scan a QR code with an authenticator app on first sign-in. Anyone can add one\n"
+            f"  from the account menu, Two-factor authentication: {manage}\n"
+            "  To try without it: make run (TWO_FACTOR_REQUIRED unset)."
+        )
+    return (
+        "Two-factor sign-in: off for this trial. To require it for admin and chief:\n"
+        "  TWO_FACTOR_REQUIRED=1 make run\n"
+        "  then enrol from the account menu, Two-factor authentication (a QR code for an\n"
+        f"  authenticator app): {manage}"
+    )
 
 
 def ensure_user(username, role, password):
