@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from publications.export_format import ExportFormatError, parse, title_case
+from intake.export_format import ExportFormatError, parse, title_case
 
-SEED = Path(__file__).resolve().parents[1] / "publications" / "seed" / "000_4feec85b87209d59.txt"
+SEED = Path(__file__).resolve().parents[1] / "intake" / "seed" / "000_4feec85b87209d59.txt"
 DATA = Path(__file__).resolve().parent / "data"
 
 

@@ -10,6 +10,7 @@ from wagtail.models import PageLogEntry, Revision
 
 import pytest
 
+from editorial.roles import ensure_editorial_setup
 from experts.models import ExpertPage
 from publications.models import Byline, CommentaryPage
 from taxonomy.models import Competence, Region
@@ -45,18 +46,45 @@ def tmp_copy(tmp_path):
     return copy
 
 
-def test_import_creates_live_commentary_and_expert(site_tree):
+@pytest.fixture
+def review(site_tree):
+    """The site tree with the editorial roles and the review workflow, as load_seed makes it."""
+    ensure_editorial_setup()
+    return site_tree
+
+
+def in_review(page):
+    state = page.current_workflow_state
+    return state is not None and state.status == state.STATUS_IN_PROGRESS
+
+
+def test_import_creates_commentary_and_expert_as_drafts_submitted_for_review(review):
     out, _ = run_import(SEED, "--region", "Japan", "--competence", "Global Trends")
     page = CommentaryPage.objects.get()
-    assert page.live
+    assert not page.live and in_review(page)
+    assert page.current_workflow_state.workflow.name == "Editorial review"
+    assert page.current_workflow_state.requested_by.username == "importer"
     assert page.slug == "why-is-it-so-difficult-for-russia-and-japan-to-come-to-agreement"
     assert [t.name for t in page.regions.all()] == ["Japan"]
+    assert [t.name for t in page.competences.all()] == ["Global Trends"]
     expert = ExpertPage.objects.get(slug="andrey-sushentsov")
-    assert expert.live and expert.surname == "Sushentsov"
+    assert not expert.live and in_review(expert)
+    assert expert.surname == "Sushentsov"
     assert sorted(t.name for t in expert.competences.all()) == ["Global Trends", "United States"]
     assert [t.name for t in expert.regions.all()] == ["Russia"]
     assert page.bylines.get().position == "President"
+    assert page.bylines.get().expert == expert
     assert "created" in out
+
+
+def test_user_option_names_who_submits_the_import(review):
+    from tests.conftest import make_user
+
+    make_user("maria")
+    run_import(SEED, "--user", "maria")
+    assert CommentaryPage.objects.get().current_workflow_state.requested_by.username == "maria"
+    with pytest.raises(CommandError, match="no user 'nobody'"):
+        run_import(SEED, "--user", "nobody")
 
 
 def test_reimporting_the_same_file_changes_nothing(site_tree):
@@ -67,30 +95,58 @@ def test_reimporting_the_same_file_changes_nothing(site_tree):
     assert "unchanged" in out
 
 
-def test_changed_text_becomes_a_new_revision(site_tree, tmp_copy):
-    run_import(SEED)
+def test_changed_commentary_is_reported_and_left_as_the_editors_have_it(seeded, tmp_copy):
     page = CommentaryPage.objects.get()
-    revisions = page.revisions.count()
+    before = counts()
     changed = tmp_copy(SEED, lambda t: t.replace("Any haste is out of place here.", "Haste!"))
     out, _ = run_import(changed)
+    assert counts() == before
     page.refresh_from_db()
-    assert CommentaryPage.objects.count() == 1
-    assert page.revisions.count() == revisions + 1
-    assert "Haste!" in str(page.body)
-    assert "updated" in out
+    assert "Haste!" not in str(page.get_latest_revision_as_object().body)
+    assert f"{changed}: skipped" in out
+    assert "differs in body" in out and "edit it in the admin" in out
 
 
-def test_changed_expert_profile_becomes_a_new_revision(site_tree, tmp_copy):
-    run_import(SEED)
+def test_changed_expert_profile_becomes_a_revision_in_review_with_only_the_changed_fields(
+    seeded, tmp_copy
+):
     expert = ExpertPage.objects.get()
+    # What editors added beyond the file (here the title for search engines) stays.
+    draft = expert.get_latest_revision_as_object()
+    draft.seo_title = "Andrey Sushentsov on Russian foreign policy"
+    draft.save_revision().publish()
+    changed = tmp_copy(SEED, lambda t: t.replace("\nPresident\n", "\nDirector\n"))
+    out, _ = run_import(changed)
+    expert.refresh_from_db()
+    latest = expert.get_latest_revision_as_object()
+    assert latest.position == "Director"
+    assert latest.seo_title == "Andrey Sushentsov on Russian foreign policy"
+    assert expert.position == "President"  # live until the review publishes the revision
+    assert in_review(expert)
+    assert "experts: Andrey Sushentsov (revised)" in out
+    assert "differs in position" in out
+    # The commentary signed "President" is the editors': its byline is not rewritten.
+    assert CommentaryPage.objects.get().bylines.get().position == "President"
+
+
+def test_skip_changed_experts_reports_the_differences_and_writes_nothing(seeded, tmp_copy):
+    before = counts()
+    changed = tmp_copy(SEED, lambda t: t.replace("\nPresident\n", "\nDirector\n"))
+    out, _ = run_import(changed, "--skip-changed-experts")
+    assert counts() == before
+    assert "expert 'Andrey Sushentsov': skipped (differs in position); left as it is" in out
+    assert not in_review(ExpertPage.objects.get())
+
+
+def test_expert_already_in_review_is_not_revised_again(seeded, tmp_copy):
     changed = tmp_copy(SEED, lambda t: t.replace("\nPresident\n", "\nDirector\n"))
     run_import(changed)
-    expert.refresh_from_db()
-    assert expert.position == "Director"
-    assert expert.revisions.count() == 2
-    # The old commentary keeps the position it was signed with only in its old revision;
-    # the re-imported file says Director, so the byline follows the file.
-    assert CommentaryPage.objects.get().bylines.get().position == "Director"
+    expert = ExpertPage.objects.get()
+    revisions = expert.revisions.count()
+    again = tmp_copy(SEED, lambda t: t.replace("\nPresident\n", "\nChair\n"))
+    out, _ = run_import(again)
+    assert expert.revisions.count() == revisions
+    assert "the profile is in review; left as it is" in out
 
 
 def test_two_author_file_keeps_byline_order(site_tree):
@@ -102,10 +158,10 @@ def test_two_author_file_keeps_byline_order(site_tree):
     ]
 
 
-def test_draft_option_imports_without_publishing(site_tree):
+def test_draft_option_imports_without_publishing_or_submitting(review):
     run_import(SEED, "--draft")
-    assert not CommentaryPage.objects.get().live
-    assert not ExpertPage.objects.get().live
+    for page in (CommentaryPage.objects.get(), ExpertPage.objects.get()):
+        assert not page.live and not in_review(page)
 
 
 @pytest.mark.parametrize(
@@ -163,3 +219,55 @@ def test_missing_and_binary_files_are_reported(site_tree, tmp_path):
             stderr=err,
         )
     assert "nope.txt" in err.getvalue() and "not UTF-8" in err.getvalue()
+
+
+def test_reimport_without_region_keeps_the_commentarys_tags(site_tree):
+    run_import(SEED, "--region", "Japan", "--competence", "Global Trends")
+    run_import(SEED)
+    page = CommentaryPage.objects.get()
+    for version in (page, page.get_latest_revision_as_object()):
+        assert [t.name for t in version.regions.all()] == ["Japan"]
+        assert [t.name for t in version.competences.all()] == ["Global Trends"]
+
+
+def test_draft_option_keeps_the_tags(site_tree):
+    run_import(SEED, "--draft", "--region", "Japan", "--competence", "Global Trends")
+    page = CommentaryPage.objects.get()
+    assert not page.live
+    draft = page.get_latest_revision_as_object()
+    assert [t.name for t in draft.regions.all()] == ["Japan"]
+    assert [t.name for t in draft.competences.all()] == ["Global Trends"]
+    assert [
+        t.name for t in ExpertPage.objects.get().get_latest_revision_as_object().regions.all()
+    ] == ["Russia"]
+
+
+def test_importing_over_a_live_expert_leaves_the_live_profile_and_submits_a_revision(
+    seeded, tmp_copy, client
+):
+    expert = ExpertPage.objects.get()
+    live_revision = expert.live_revision_id
+    changed = tmp_copy(SEED, lambda t: t.replace("\nPresident\n", "\nDirector\n"))
+    run_import(changed)
+    expert.refresh_from_db()
+    assert expert.live and expert.live_revision_id == live_revision
+    assert expert.position == "President"
+    assert [t.name for t in expert.regions.all()] == ["Russia"]
+    assert "President" in client.get(expert.url).content.decode()
+    latest = expert.get_latest_revision_as_object()
+    assert latest.position == "Director"
+    state = expert.current_workflow_state
+    assert state is not None and state.status == state.STATUS_IN_PROGRESS
+    assert state.workflow.name == "Editorial review"
+
+
+def test_draft_import_over_a_tagged_commentary_keeps_its_tags(seeded, tmp_copy):
+    changed = tmp_copy(SEED, lambda t: t.replace("Any haste is out of place here.", "Haste!"))
+    run_import(changed, "--draft")
+    page = CommentaryPage.objects.get()
+    for version in (page, page.get_latest_revision_as_object()):
+        assert sorted(t.name for t in version.regions.all()) == ["East Asia", "Japan", "Russia"]
+        assert sorted(t.name for t in version.competences.all()) == [
+            "Global Trends",
+            "United States",
+        ]

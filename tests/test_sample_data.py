@@ -14,6 +14,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 import pytest
 
 from experts.models import ExpertCompetence, ExpertPage, ExpertRegion
+from intake.sample import expert_pool_size
 from publications.models import (
     Byline,
     CommentaryCompetence,
@@ -21,7 +22,6 @@ from publications.models import (
     CommentaryRegion,
     PublicationIndexPage,
 )
-from publications.sample import expert_pool_size
 
 from .conftest import sign_in
 

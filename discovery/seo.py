@@ -10,7 +10,7 @@ from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Site
 
-from .hubs import VOCABULARIES
+from publications.hubs import VOCABULARIES
 
 
 class HubSitemap(DjangoSitemap):
@@ -44,7 +44,7 @@ def robots_txt(request):
 
 def citation(request, page_path, extension):
     """<commentary URL>cite.bib|ris|json for live, public commentaries of this site."""
-    from .models import CommentaryPage
+    from publications.models import CommentaryPage
 
     site = Site.find_for_request(request)
     if site is None:

@@ -20,9 +20,8 @@ from wagtail.models import Collection, CollectionViewRestriction
 from editorial.visibility import visible_to_readers
 from experts.filters import ExpertDirectoryFilters
 from experts.models import ExpertPage
-
-from .filters import PublicationFilters
-from .models import Byline, CommentaryPage
+from publications.filters import PublicationFilters
+from publications.models import Byline, CommentaryPage
 
 LISTING_FILTERS = {
     CommentaryPage: (PublicationFilters, {"expert", "region", "competence", "year"}),

@@ -2,8 +2,9 @@
 
 from django.urls import path, re_path
 
+from publications.urls import TagSlugConverter  # noqa: F401  (registers the "tagslug" converter)
+
 from . import feeds, search, seo
-from .urls import TagSlugConverter  # noqa: F401  (registers the "tagslug" converter)
 
 app_name = "discovery"
 

@@ -118,8 +118,7 @@ def item_list(page, request, page_obj):
 def for_context(context):
     """The JSON-LD for the page being rendered, or None."""
     from experts.models import ExpertPage
-
-    from .models import CommentaryPage, PublicationIndexPage
+    from publications.models import CommentaryPage, PublicationIndexPage
 
     page, request = context.get("page"), context.get("request")
     if request is None:

@@ -14,11 +14,10 @@ from wagtail.models import Page
 from editorial.visibility import visible_to_readers
 from experts.filters import ExpertDirectoryFilters
 from experts.models import ExpertPage
+from publications.cards import commentary_cards
+from publications.filters import PublicationFilters
+from publications.models import CommentaryPage
 from taxonomy.facets import page_number
-
-from .cards import commentary_cards
-from .filters import PublicationFilters
-from .models import CommentaryPage
 
 MAX_QUERY = 200  # characters; longer queries are cut, not refused
 PER_PAGE = 20
@@ -49,7 +48,7 @@ class SearchFilters(PublicationFilters):
 def matching_experts(filters):
     """Experts the selected filters allow: the chosen experts, those on the chosen regions and
     competences; none when a year is chosen (experts have no date)."""
-    experts = visible_to_readers(ExpertPage.objects.all())
+    experts = ExpertPage.objects.visible_to_readers()
     if filters.facets["year"].selected:
         return experts.none()
     if filters.facets["expert"].selected:
@@ -105,7 +104,7 @@ def specific_results(request, pages):
 
 def search(request):
     query = clean_query(request.GET.get("q", ""))
-    filters = SearchFilters(request.GET, visible_to_readers(CommentaryPage.objects.all()), query)
+    filters = SearchFilters(request.GET, CommentaryPage.objects.visible_to_readers(), query)
     context = {"query": query, "filters": filters, "page_obj": None, "results": []}
     if query:
         matches, more = search_pages(query, filters)
@@ -116,4 +115,4 @@ def search(request):
             more=more,
             candidates=settings.SEARCH_CANDIDATES,
         )
-    return TemplateResponse(request, "publications/search.html", context)
+    return TemplateResponse(request, "discovery/search.html", context)

@@ -1,4 +1,4 @@
-"""Words for the sample content (publications/sample.py). Vocabularies are listed from the most
+"""Words for the sample content (intake/sample.py). Vocabularies are listed from the most
 to the least frequent; the sample draws from them with skewed (Zipf) weights."""
 
 REGIONS = [

@@ -9,19 +9,23 @@ from wagtail.models import Page, Site
 
 from editorial.roles import ensure_editorial_setup
 from experts.models import ExpertIndexPage
+from intake.importer import CommentaryImporter, Refused, read_export, save
+from intake.models import ImportRecord
+from intake.sample import load_sample
 from pagecache.purge import purge
-from publications.importer import CommentaryImporter, save
 from publications.models import HomePage, PublicationIndexPage
-from publications.sample import load_sample
 
-from .import_commentary import import_files
+from .import_commentary import report
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
 MAX_SAMPLE = 1_000_000  # a treebeard step of 4 base-36 digits holds 1.68 million children
 
 
 class Command(BaseCommand):
-    help = "Create the site tree if missing and load the seed commentaries. Safe to run again."
+    help = (
+        "Create the site tree if missing and load each seed commentary once. Safe to run again: "
+        "a seed file loaded before is never loaded again, whatever editors did with it since."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -41,10 +45,7 @@ class Command(BaseCommand):
             ensure_editorial_setup()
         self.stdout.write(f"Site tree, editorial roles and workflow ready at '{home.title}'.")
         for path in sorted(SEED_DIR.glob("*.txt")):
-            tags = load_tags(path)
-            failed = import_files(self, CommentaryImporter(), [path], **tags)
-            if failed:
-                raise CommandError(f"The seed file {path.name} could not be loaded.")
+            load_seed_file(self, path)
         if sample:
             started = time.monotonic()
             load_sample(sample, self.stdout)
@@ -54,6 +55,51 @@ class Command(BaseCommand):
                 f"Sample data ready in {time.monotonic() - started:.1f}s. "
                 "Run 'manage.py update_index' to make it searchable."
             )
+
+
+def load_seed_file(command, path):
+    """Load one seed file the first time load_seed meets it on this install, never again.
+
+    Loaded once means recorded once (intake.ImportRecord, one per seed file name): an editor's
+    later edit, unpublishing or deletion stands, and so does a changed seed file in a release.
+    Its commentary is published only when the install has no such commentary yet; if one
+    exists (an install older than the record), it is recorded as found and left alone.
+    """
+    loaded = ImportRecord.objects.filter(source=ImportRecord.SEED, name=path.name).first()
+    if loaded is not None:
+        command.stdout.write(
+            f"{path.name}: loaded on {loaded.created_at:%Y-%m-%d}; never loaded again."
+        )
+        return
+    try:
+        data = read_export(path, CommentaryImporter().max_bytes)
+    except Refused as exc:
+        raise CommandError(f"The seed file {path.name} cannot be read: {exc.problems[0]}") from None
+    tags = load_tags(path)
+    with transaction.atomic():
+        plan = CommentaryImporter().plan_text(data, path.name, **tags)
+        if plan.ok and plan.status != "created":
+            ImportRecord.objects.create(
+                source=ImportRecord.SEED,
+                name=path.name,
+                fingerprint=plan.fingerprint,
+                status="found",
+                page=plan.page,
+            )
+            command.stdout.write(f"{path.name}: its commentary exists; left as it is.")
+            return
+        # A fresh install: the seed article goes live, as the product ships it.
+        result = CommentaryImporter(mode="publish").import_text(data, path.name, **tags)
+        report(command, result)
+        if not result.ok:
+            raise CommandError(f"The seed file {path.name} could not be loaded.")
+        ImportRecord.objects.create(
+            source=ImportRecord.SEED,
+            name=path.name,
+            fingerprint=result.fingerprint,
+            status=result.status,
+            page=result.page,
+        )
 
 
 def load_tags(path):

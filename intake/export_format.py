@@ -1,4 +1,4 @@
-"""Parser for the plain-text commentary export (see publications/seed/ for a real file).
+"""Parser for the plain-text commentary export (see intake/seed/ for a real file).
 
 Layout: a DD.MM.YY date line, a `##` title heading (in capitals), a bold lead, body paragraphs
 and `##` headings, a `*Source:*` line, then `## AUTHOR` / `## AUTHORS` with one block per expert:

@@ -15,12 +15,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
-from editorial.visibility import visible_to_readers
 from experts.models import ExpertPage
+from publications.hubs import VOCABULARIES
+from publications.models import CommentaryPage, PublicationIndexPage, with_listing_relations
 from sitesettings.models import identity_for_request
-
-from .hubs import VOCABULARIES
-from .models import CommentaryPage, PublicationIndexPage, with_listing_relations
 
 ITEMS = 20
 
@@ -35,12 +33,12 @@ class FeedSource:
 
 
 def publications_source(request):
-    from .filters import PublicationFilters
+    from publications.filters import PublicationFilters
 
-    index = visible_to_readers(PublicationIndexPage.objects.all()).first()
+    index = PublicationIndexPage.objects.visible_to_readers().first()
     if index is None:
         raise Http404("No publications listing.")
-    commentaries = visible_to_readers(CommentaryPage.objects.child_of(index))
+    commentaries = CommentaryPage.objects.visible_to_readers().child_of(index)
     filters = PublicationFilters(request.GET, commentaries)
     labels = [choice.label for facet in filters.active for choice in facet.selected]
     query = filters.querystring()
@@ -56,7 +54,7 @@ def publications_source(request):
 
 
 def expert_source(request, slug):
-    expert = visible_to_readers(ExpertPage.objects.filter(slug=slug)).first()
+    expert = ExpertPage.objects.visible_to_readers().filter(slug=slug).first()
     if expert is None:
         raise Http404("No such expert.")
     signed = expert.bylines.values("commentary_id")
@@ -64,7 +62,7 @@ def expert_source(request, slug):
         title=f"{identity_for_request(request).name}: {expert.title}",
         link=expert.get_url(request),
         description=f"Latest commentaries by {expert.title}",
-        commentaries=visible_to_readers(CommentaryPage.objects.filter(pk__in=signed)),
+        commentaries=CommentaryPage.objects.visible_to_readers().filter(pk__in=signed),
         feed_url=request.path,
     )
 

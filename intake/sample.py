@@ -26,16 +26,16 @@ from django.utils.text import slugify
 from wagtail.models import Page
 
 from experts.models import ExpertCompetence, ExpertIndexPage, ExpertPage, ExpertRegion
-from taxonomy.models import Competence, Region
-
-from .importer import vocabulary_tags
-from .models import (
+from publications.models import (
     Byline,
     CommentaryCompetence,
     CommentaryPage,
     CommentaryRegion,
     PublicationIndexPage,
 )
+from taxonomy.models import Competence, Region
+
+from .importer import vocabulary_tags
 from .sample_text import (
     CITIES,
     COMPETENCES,
