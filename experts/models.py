@@ -3,8 +3,8 @@
 
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, prefetch_related_objects
-from django.db.models.functions import Lower
+from django.db.models import Count, OuterRef, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -16,12 +16,12 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from editorial.permissions import ReviewedPublishingMixin
+from core.models import AgoraPage
 from editorial.visibility import (
-    RestrictionsInOneQuery,
     visible_to_readers,
     visible_to_readers_flag,
 )
+from pagecache import tags
 from taxonomy.facets import page_number
 from taxonomy.models import Competence, Region
 from taxonomy.sanitize import SafeRichTextAPIField
@@ -55,7 +55,21 @@ class ExpertCompetence(ItemBase):
         ]
 
 
-class ExpertIndexPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
+def visible_commentary_count():
+    """Per expert (the outer row): the commentaries readers see among its bylines. Each byline
+    checks its commentary by primary key; no set of every visible page is built."""
+    bylines = ExpertPage._meta.get_field("bylines").related_model.objects
+    counted = (
+        bylines.filter(expert=OuterRef("pk"))
+        .filter(visible_to_readers_flag(OuterRef("commentary_id")))
+        .values("expert")
+        .annotate(n=Count("commentary_id", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
+
+
+class ExpertIndexPage(AgoraPage):
     intro = RichTextField(blank=True, features=PROFILE_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -73,24 +87,27 @@ class ExpertIndexPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
         from .filters import ExpertDirectoryFilters
 
         context = super().get_context(request, *args, **kwargs)
-        experts = visible_to_readers(ExpertPage.objects.child_of(self))
+        experts = ExpertPage.objects.visible_to_readers().child_of(self)
         filters = ExpertDirectoryFilters(request.GET, experts, scope=f"directory:{self.pk}")
-        visible = visible_to_readers(Page.objects.all()).values("pk")
-        ordered = filters.results.annotate(
-            commentary_count=Count(
-                "bylines__commentary", distinct=True, filter=Q(bylines__commentary__in=visible)
-            )
-        ).order_by(Lower("surname"), "title", "pk")
+        ordering = (Lower("surname"), "title", "pk")
+        ordered = filters.results.order_by(*ordering)
         page_obj = filters.paginate(ordered, self.per_page)
         filters.count_options(page_obj.paginator.count)
-        page_obj.object_list = page_obj.object_list.select_related("photo").prefetch_related(
-            "competences", "regions"
+        # Commentaries counted for the experts of this page only, in the same query: counted
+        # before the page was cut, every expert's bylines were grouped first.
+        on_page = page_obj.object_list.values("pk")
+        page_obj.object_list = (
+            ExpertPage.objects.filter(pk__in=on_page)
+            .annotate(commentary_count=visible_commentary_count())
+            .order_by(*ordering)
+            .select_related("photo")
+            .prefetch_related("competences", "regions")
         )
         context.update(filters=filters, page_obj=page_obj, experts=page_obj.object_list)
         return context
 
 
-class ExpertPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
+class ExpertPage(AgoraPage):
     surname = models.CharField(
         max_length=100,
         blank=True,
@@ -180,6 +197,9 @@ class ExpertPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        if self.pk is None:  # a preview of a profile never saved: no work, tags in memory
+            context.update(commentary_page=None, commentary_bylines=[], peers=[])
+            return context
         page_obj = Paginator(self.commentary_bylines(), self.commentaries_per_page).get_page(
             page_number(request.GET.get("page"))
         )
@@ -192,20 +212,29 @@ class ExpertPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
         return context
 
     def page_cache_tags(self, context):
-        """What this page shows (pagecache): the profile, the list of commentaries (purged by
-        any change to one of them), their co-authors, the peers, and what could change the
+        """What this page shows (pagecache.tags): the profile, the list of commentaries (purged
+        by any change to one of them), their co-authors, the peers, and what could change the
         peers: an expert gaining or losing one of this expert's competences. A hidden
         co-author's tag is left out: nothing of their profile is shown here."""
-        tags = {f"expert:{self.pk}", f"expert-list:{self.pk}"}
+        shown = {tags.page_tag(self), tags.listing_tag("expert", self)}
         for byline in context["commentary_bylines"]:
-            tags |= {
-                f"expert:{other.expert_id}"
+            shown |= tags.page_tags(
+                other.expert_id
                 for other in byline.commentary.bylines.all()
                 if other.profile_visible
-            }
-        tags |= {f"expert:{peer.pk}" for peer in context["peers"]}
-        tags |= {f"expert-competence:{tag.pk}" for tag in self.competences.all()}
-        return tags
+            )
+        shown |= tags.page_tags(context["peers"])
+        shown |= tags.experts_listing_tags("competence", self.competences.all())
+        return shown
+
+    def tags_purged_on_change(self):
+        """What a change to this expert purges, as the database has it now (called just before
+        a change and just after): the pages showing the profile, a byline or an author box
+        (its own tag), every listing (CONTENT), the peer lists of its competences."""
+        competences = ExpertCompetence.objects.filter(content_object_id=self.pk)
+        return {tags.page_tag(self), tags.CONTENT} | tags.experts_listing_tags(
+            "competence", competences.values_list("tag_id", flat=True)
+        )
 
     def commentary_bylines(self):
         """This expert's bylines on live, public commentaries, newest first, with co-authors."""
@@ -231,7 +260,8 @@ class ExpertPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
         """Other experts who share competences with this one, those sharing most first."""
         mine = ExpertCompetence.objects.filter(content_object_id=self.pk).values("tag_id")
         return (
-            visible_to_readers(ExpertPage.objects.exclude(pk=self.pk))
+            ExpertPage.objects.visible_to_readers()
+            .exclude(pk=self.pk)
             .filter(competence_items__tag__in=mine)
             .annotate(shared=Count("competence_items", distinct=True))
             .order_by("-shared", Lower("surname"), "title")[:limit]

@@ -1,5 +1,6 @@
-"""Values derived from published content (facet counts, result totals, cards, `{% kept %}`
-fragments, a commentary's relations), kept until the next publish.
+"""Values derived from published content (facet counts, result totals, cards, the home page's
+and hubs' ids and figures, `{% publishedcache %}` fragments), kept until the next publish. Only
+plain data and HTML: never model instances (tests/pagecache/test_stored_values.py).
 
 A value is stored under the publish generation (pagecache.models.PublishGeneration, bumped in
 every purge, see pagecache.purge) and the release that computed it. The generation is read from
@@ -14,26 +15,21 @@ Unlike shared responses, these are kept for signed-in editors too: they hold onl
 public (previews never use them).
 """
 
-import contextlib
 import contextvars
-import functools
 import hashlib
 import logging
 import os
 import time
-from importlib import metadata
 
-import django
 from django.conf import settings
 from django.core.cache import caches
-
-import wagtail
+from django.dispatch import receiver
+from django.utils import autoreload
 
 from .models import PublishGeneration
 
 logger = logging.getLogger(__name__)
 
-SKIP = {"node_modules", "staticfiles", "media", "tests", "__pycache__", "docs"}
 PAUSE_AFTER_FAILURE = 5.0  # seconds without asking a store that just failed: compute instead
 
 _request = contextvars.ContextVar("memo_request", default=None)
@@ -71,23 +67,30 @@ def generation():
     return scope.generation
 
 
-@functools.cache
+def stamp():
+    """Read the generation now (memo on), before reading what a fragment will show."""
+    if settings.MEMO_ENABLED:
+        generation()
+
+
+def started():
+    return f"started-{os.getpid()}-{time.time_ns()}"
+
+
+_process = {"release": started()}
+
+
 def release():
-    """RELEASE_ID, or a digest of the installed code's contents (not their dates) and the
-    framework versions, computed once per process: a deploy never reads what the last one kept
-    (some values are pickled model instances or rendered templates)."""
-    if settings.RELEASE_ID:
-        return settings.RELEASE_ID
-    digest = hashlib.sha256(f"{django.__version__} {wagtail.__version__}".encode())
-    with contextlib.suppress(metadata.PackageNotFoundError):  # run from a checkout
-        digest.update(metadata.version("agora").encode())
-    for folder, subfolders, files in os.walk(settings.BASE_DIR):
-        subfolders[:] = sorted(d for d in subfolders if d not in SKIP and not d.startswith("."))
-        for name in sorted(files):
-            if name.endswith((".py", ".html")):
-                with open(os.path.join(folder, name), "rb") as source:
-                    digest.update(name.encode() + b"\0" + source.read())
-    return digest.hexdigest()[:12]
+    """RELEASE_ID, which a deploy sets (the image's git commit): a deploy never reads what the
+    last one kept. Unset (development), this process's start, renewed when runserver sees a
+    file change: a reload is a new process, and a template edit, which reloads nothing, a new
+    release too. A production process without it is correct, only alone with its values."""
+    return settings.RELEASE_ID or _process["release"]
+
+
+@receiver(autoreload.file_changed)
+def file_changed(sender, file_path, **kwargs):
+    _process["release"] = started()
 
 
 def memo_key(name, parts, stamp):
@@ -136,6 +139,6 @@ def memoize_many(name, parts_list, compute_missing, tags=None):
         if kept and store_available():
             try:
                 store().set_many(kept, settings.MEMO_SECONDS)
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001 - as for get_many: an outage of the store loses the write
                 store_failed()
     return values

@@ -8,6 +8,9 @@ recognises (tracking parameters aside), answered 200 without setting a cookie, v
 cookie or saying private / no-cache / no-store (Wagtail marks private pages so).
 Everything else is `private`; signed-in readers and previews get `private, no-store`.
 
+A response during whose render a publish committed is kept private: the publish's purge may
+reach the proxy before the response does, and a ban spares what is stored after it.
+
 It also opens the request's memo scope: the publish generation is read once per request.
 See docs/performance.md.
 """
@@ -19,7 +22,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import split_directive_names, split_header_value
 
-from . import memo
+from . import memo, tags
 
 SKIPPED_PREFIXES = ("/admin/", "/review/", "/calendar-feed/", "/documents/", "/_util/")
 UNSHAREABLE = {"private", "no-cache", "no-store"}
@@ -34,20 +37,28 @@ class EdgeCacheMiddleware:
 
     def __call__(self, request):
         scope = memo.begin_request()
+        sharing = settings.PAGE_CACHE_ENABLED and shareable_request(request)
         try:
+            # Read before the view reads any content (the memo then uses this reading too).
+            started = memo.generation() if sharing else None
             response = self.get_response(request)
+            # A publish committed while this rendered: its purge may reach the proxy before
+            # this response does, and the proxy would keep the old content after the ban.
+            spanned = sharing and memo.read_generation() != started
         finally:
             memo.end_request(scope)
         if settings.PAGE_CACHE_ENABLED:
-            mark(request, response)
+            mark(request, response, spanned_a_publish=spanned)
         elif has_session(request):
             keep_private(response, no_store=True)
         return response
 
 
-def mark(request, response):
+def mark(request, response, spanned_a_publish=False):
     if has_session(request) or getattr(request, "is_preview", False):
         keep_private(response, no_store=True)  # never in a shared cache downstream
+    elif spanned_a_publish:
+        keep_private(response)
     elif shareable_request(request) and shareable_response(request, response):
         patch_cache_control(
             response,
@@ -144,8 +155,8 @@ def response_tags(response):
     context = getattr(response, "context_data", None) or {}
     page = context.get("page")
     tags_for = getattr(page, "page_cache_tags", None)
-    tags = set(tags_for(context)) if tags_for else {"content"}
-    return tags | {"site"}
+    shown = set(tags_for(context)) if tags_for else {tags.CONTENT}
+    return shown | tags.always_shown()
 
 
 def time_to_live():

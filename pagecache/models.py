@@ -9,9 +9,10 @@ from django.db import models
 
 
 class PublishGeneration(models.Model):
-    """One row: a counter bumped in every transaction that changes what readers see. Memoised
-    values are stored under the generation they were computed at, so a commit makes every
-    older value unreachable at once, in every process."""
+    """One row: a random number renewed in every transaction that changes what readers see.
+    Memoised values are stored under the generation they were computed at, so a commit makes
+    every older value unreachable at once, in every process; random, so that a restored
+    database never goes on to a generation the store holds values for (pagecache.purge)."""
 
     value = models.BigIntegerField(default=0)
 

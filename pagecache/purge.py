@@ -32,16 +32,19 @@ def proxy_configured():
 
 
 def bump_generation():
+    """A new generation: a random number, not the next one. A database restored from a backup
+    (or a replica promoted) goes back to an older generation; counting on from there would
+    reach generations the store already holds values for, computed from rows the restore
+    undid. A random one was never used before."""
+    new = secrets.randbits(62)
     with transaction.atomic():
-        if PublishGeneration.objects.filter(pk=1).update(value=F("value") + 1):
+        if PublishGeneration.objects.filter(pk=1).update(value=new):
             return
         try:
             with transaction.atomic():
-                # A random start: a database emptied and filled again (a test's flush, a new
-                # install) never repeats a generation a process or the store still remembers.
-                PublishGeneration.objects.create(pk=1, value=secrets.randbits(52))
+                PublishGeneration.objects.create(pk=1, value=new)
         except IntegrityError:  # created by a concurrent transaction meanwhile
-            PublishGeneration.objects.filter(pk=1).update(value=F("value") + 1)
+            PublishGeneration.objects.filter(pk=1).update(value=secrets.randbits(62))
 
 
 def purge(tags=(), urls=()):

@@ -1,14 +1,17 @@
-"""What each publishing event purges from the page cache and the caching proxy (pagecache).
+"""Connects the publishing events to what each model declares a change to it purges.
 
-A commentary or an expert is purged as the database has it just before a change (pre_save,
-pre_delete: the authors, tags and URL it had) and just after (page_published,
-page_unpublished, post_page_move): the pages that showed it and the pages that will. Those are
-named by tags, which the pages declare when they render (`page_cache_tags` on CommentaryPage
-and ExpertPage); every listing, hub, feed, the home page, the sitemap, search and the API
-depend on the tag "content". Anything else that every page may show (the site tree, the tag
-vocabularies, images, the Site records) purges the tag "site": everything.
+Tags: each page type, vocabulary and setting says what a change to it purges
+(`tags_purged_on_change`, next to the model, built with pagecache.tags), and what its page
+shows (`page_cache_tags`); this module names no tag. A page is purged as the database has it
+just before a change (pre_save, pre_delete: the authors, tags and URL it had) and just after
+(page_published, page_unpublished, post_page_move, a new alias): the pages that showed it and
+the pages that will.
 
-The caching proxy also gets the URLs, so that it drops them even when it cannot read tags.
+URLs: the caching proxy also gets the URLs of those pages, so that it drops them even when it
+cannot read tags.
+
+The search index: a commentary is indexed with its authors' names and its tags' names, so
+renaming an expert or a tag indexes their commentaries (and a tag's experts) again.
 """
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
@@ -16,9 +19,11 @@ from django.urls import NoReverseMatch, reverse
 
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.search.backends import get_search_backends
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from experts.models import ExpertPage
+from pagecache import tags
 from pagecache.purge import purge
 from sitesettings.models import SiteIdentity
 from taxonomy.models import Competence, Region
@@ -65,37 +70,29 @@ def hub_urls(regions, competences):
     return named_urls(
         *[
             (f"hubs:{vocabulary}", tag.slug)
-            for vocabulary, tags in (("region", regions), ("competence", competences))
-            for tag in tags
+            for vocabulary, found in (("region", regions), ("competence", competences))
+            for tag in found
         ],
         *[
             (f"discovery:{vocabulary}-feed-{kind}", tag.slug)
-            for vocabulary, tags in (("region", regions), ("competence", competences))
-            for tag in tags
+            for vocabulary, found in (("region", regions), ("competence", competences))
+            for tag in found
             for kind in FEEDS
         ],
     )
 
 
-def commentary_purge(pk):
-    """Tags and URLs of the pages showing commentary `pk`, by the database's current state."""
-    page = CommentaryPage.objects.filter(pk=pk).first()
-    if page is None:
-        return set(), []
-    experts = list(ExpertPage.objects.filter(bylines__commentary_id=pk).distinct())
-    regions = list(Region.objects.filter(commentary_items__content_object_id=pk))
-    competences = list(Competence.objects.filter(commentary_items__content_object_id=pk))
-    tags = {f"commentary:{pk}", "content"}
-    tags |= {f"expert-list:{expert.pk}" for expert in experts}
-    tags |= {f"region-list:{tag.pk}" for tag in regions}
-    tags |= {f"competence-list:{tag.pk}" for tag in competences}
+def commentary_urls(page):
+    """The URLs of the pages showing this commentary, by the database's current state."""
+    experts = list(ExpertPage.objects.filter(bylines__commentary_id=page.pk).distinct())
+    regions = list(Region.objects.filter(commentary_items__content_object_id=page.pk))
+    competences = list(Competence.objects.filter(commentary_items__content_object_id=page.pk))
     url = page.get_full_url()
     urls = [url, *(f"{url}cite.{ext}" for ext in ("bib", "ris", "json"))] if url else []
     for expert in experts:
         urls += expert_urls(expert)
     urls += hub_urls(regions, competences) + listing_urls()
-    urls += named_urls(("wagtailapi:pages:detail", pk))
-    return tags, urls
+    return urls + named_urls(("wagtailapi:pages:detail", page.pk))
 
 
 def expert_urls(expert):
@@ -104,31 +101,40 @@ def expert_urls(expert):
     )
 
 
-def expert_purge(pk):
-    """Tags and URLs of the pages showing expert `pk`: their profile, commentaries' bylines and
-    author boxes, co-author and peer lists (all tagged "expert:<pk>"), the peer lists that may
-    now include them, and every listing."""
-    expert = ExpertPage.objects.filter(pk=pk).first()
-    if expert is None:
-        return set(), []
-    regions = list(Region.objects.filter(expert_items__content_object_id=pk))
-    competences = list(Competence.objects.filter(expert_items__content_object_id=pk))
-    tags = {f"expert:{pk}", "content"}
-    tags |= {f"expert-competence:{tag.pk}" for tag in competences}
+def expert_page_urls(expert):
+    """The URLs of the pages showing this expert: the profile, its feeds, the hubs and every
+    listing (the commentaries' own pages go by tag)."""
+    regions = list(Region.objects.filter(expert_items__content_object_id=expert.pk))
+    competences = list(Competence.objects.filter(expert_items__content_object_id=expert.pk))
     urls = expert_urls(expert) + hub_urls(regions, competences) + listing_urls()
-    urls += named_urls(("wagtailapi:pages:detail", pk))
-    return tags, urls
+    return urls + named_urls(("wagtailapi:pages:detail", expert.pk))
+
+
+def urls_for(page):
+    if isinstance(page, CommentaryPage):
+        return commentary_urls(page)
+    if isinstance(page, ExpertPage):
+        return expert_page_urls(page)
+    return [page.get_full_url()]  # a section: every page below it goes by tag
+
+
+def as_stored(page):
+    """The page as the database has it now, in its own class (some signals send the generic
+    Page, a move does; a save sends the new state, not yet written)."""
+    model = page.specific_class
+    return model.objects.filter(pk=page.pk).first() if model else None
+
+
+def declared_purge(obj):
+    declared = getattr(obj, "tags_purged_on_change", None)
+    return set(declared()) if declared else tags.everything()
 
 
 def purge_page(page, also=()):
-    # By type, not instance: some signals send the generic Page (a move does).
-    if issubclass(page.specific_class, CommentaryPage):
-        tags, urls = commentary_purge(page.pk)
-    elif issubclass(page.specific_class, ExpertPage):
-        tags, urls = expert_purge(page.pk)
-    else:  # the home page, the sections: their URLs and titles are on every page
-        tags, urls = {"site"}, [page.get_full_url()]
-    purge(tags, [*urls, *also])
+    stored = as_stored(page)
+    if stored is None:
+        return
+    purge(declared_purge(stored), [*urls_for(stored), *also])
 
 
 def before_save(sender, instance, update_fields=None, **kwargs):
@@ -144,15 +150,28 @@ def after_publishing(sender, instance, **kwargs):
     purge_page(instance)
 
 
+def after_alias_created(sender, instance, created=False, raw=False, **kwargs):
+    """Wagtail creates an alias live, without publishing it (no page_published), and saves its
+    authors and tags only after this signal: what shows it is what shows its source."""
+    if not created or raw or not isinstance(instance, Page) or not instance.alias_of_id:
+        return
+    if not instance.live:
+        return
+    alias, source = as_stored(instance), as_stored(instance.alias_of)
+    if alias is None or source is None:
+        return
+    purge(
+        declared_purge(alias) | declared_purge(source),
+        [*urls_for(alias), *urls_for(source)],
+    )
+
+
 def after_move(sender, instance, url_path_before=None, **kwargs):
     old = None
     if url_path_before and url_path_before != instance.url_path:
         before = Page(pk=instance.pk, url_path=url_path_before)
         old = before.get_full_url()
-    if issubclass(instance.specific_class, CommentaryPage | ExpertPage):
-        purge_page(instance, also=[old])
-    else:  # every URL below it changed
-        purge({"site"}, [instance.get_full_url(), old])
+    purge_page(instance, also=[old])
 
 
 def before_delete(sender, instance, **kwargs):
@@ -160,28 +179,74 @@ def before_delete(sender, instance, **kwargs):
         purge_page(instance)
 
 
-def purge_everything(sender, instance, created=False, update_fields=None, **kwargs):
-    # A new tag or image is on no page yet; a new Site may take over a host name, and the
-    # site identity shows on every page from its first save.
+def after_shared_change(sender, instance, created=False, update_fields=None, **kwargs):
+    """A vocabulary entry, image, Site or the site identity: what it declares (or, for Wagtail's
+    own models, everything). A new tag or image is on no page yet; a new Site may take over a
+    host name, and the site identity shows on every page from its first save."""
     if sender in (Site, SiteIdentity) or not (created or update_fields):
-        purge({"site"}, [site_url("/")])
+        purge(declared_purge(instance), [site_url("/")])
 
 
 def after_restriction(sender, instance, **kwargs):
     """A page made private or public again: what listed it, and for a section, everything
     below it. (Restricted pages themselves are never cached: Wagtail marks them so.)"""
     page = Page.objects.filter(pk=instance.page_id).first()
-    if page is None:  # deleted with the page, which purged already
-        return
-    if issubclass(page.specific_class, CommentaryPage | ExpertPage):
+    if page is not None:  # else deleted with the page, which purged already
         purge_page(page)
-    else:
-        purge({"site"}, [page.get_full_url()])
+
+
+def reindex(model, pks):
+    """Index these objects again, in bulk, with what their search fields read."""
+    objects = list(model.get_indexed_objects().filter(pk__in=list(pks)))
+    if objects:
+        for backend in get_search_backends(with_auto_update=True):
+            backend.add_bulk(model, objects)
+
+
+def remember_title(sender, instance, **kwargs):
+    if isinstance(instance, ExpertPage) and instance.pk and not instance._state.adding:
+        stored = ExpertPage.objects.filter(pk=instance.pk).values_list("title", flat=True)
+        instance._title_before_save = stored.first()
+
+
+def reindex_expert_commentaries(sender, instance, **kwargs):
+    """The commentaries' index entries carry their authors' names: renamed, indexed again."""
+    if not issubclass(instance.specific_class, ExpertPage):
+        return
+    if getattr(instance, "_title_before_save", None) == instance.title:
+        return
+    signed = CommentaryPage.objects.filter(bylines__expert_id=instance.pk)
+    reindex(CommentaryPage, signed.values_list("pk", flat=True).distinct())
+
+
+def tagged_with(tag):
+    """The commentaries and experts carrying this vocabulary entry: {model: pks}."""
+    return {
+        CommentaryPage: list(tag.commentary_items.values_list("content_object_id", flat=True)),
+        ExpertPage: list(tag.expert_items.values_list("content_object_id", flat=True)),
+    }
+
+
+def reindex_tagged(sender, instance, created=False, raw=False, **kwargs):
+    """Their index entries carry the names of their regions and competences."""
+    if not created and not raw:
+        for model, pks in tagged_with(instance).items():
+            reindex(model, pks)
+
+
+def remember_tagged(sender, instance, **kwargs):
+    instance._tagged_before_delete = tagged_with(instance)
+
+
+def reindex_untagged(sender, instance, **kwargs):
+    for model, pks in getattr(instance, "_tagged_before_delete", {}).items():
+        reindex(model, pks)
 
 
 def connect():
     for model in (CommentaryPage, ExpertPage):
         pre_save.connect(before_save, sender=model, dispatch_uid=f"pagecache-save-{model}")
+    post_save.connect(after_alias_created, dispatch_uid="pagecache-alias")
     page_published.connect(after_publishing, dispatch_uid="pagecache-published")
     page_unpublished.connect(after_publishing, dispatch_uid="pagecache-unpublished")
     post_page_move.connect(after_move, dispatch_uid="pagecache-moved")
@@ -189,5 +254,11 @@ def connect():
     post_save.connect(after_restriction, sender=PageViewRestriction, dispatch_uid="pc-private")
     post_delete.connect(after_restriction, sender=PageViewRestriction, dispatch_uid="pc-public")
     for model in (Region, Competence, Site, SiteIdentity, get_image_model()):
-        post_save.connect(purge_everything, sender=model, dispatch_uid=f"pagecache-{model}")
-        post_delete.connect(purge_everything, sender=model, dispatch_uid=f"pagecache-d-{model}")
+        post_save.connect(after_shared_change, sender=model, dispatch_uid=f"pagecache-{model}")
+        post_delete.connect(after_shared_change, sender=model, dispatch_uid=f"pc-d-{model}")
+    pre_save.connect(remember_title, sender=ExpertPage, dispatch_uid="search-expert-title")
+    page_published.connect(reindex_expert_commentaries, dispatch_uid="search-expert-renamed")
+    for model in (Region, Competence):
+        post_save.connect(reindex_tagged, sender=model, dispatch_uid=f"search-tag-{model}")
+        pre_delete.connect(remember_tagged, sender=model, dispatch_uid=f"search-tag-d-{model}")
+        post_delete.connect(reindex_untagged, sender=model, dispatch_uid=f"search-tag-r-{model}")

@@ -15,6 +15,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 
+from pagecache import tags
+
 # The header logo and the JSON-LD publisher logo share one rendition: at most 96 px high
 # (shown at half that on screen, sharp on high-density displays; Google asks for <= 60 px
 # high logos only for AMP, any size works for Organization.logo).
@@ -69,6 +71,10 @@ class SiteIdentity(BaseSiteSetting):
 
     def logo_rendition(self):
         return self.publisher_logo.get_rendition(LOGO_SPEC) if self.publisher_logo else None
+
+    def tags_purged_on_change(self):
+        """The name, logo and footer are on every page: everything."""
+        return tags.everything()
 
 
 CACHE_SECONDS = 300

@@ -11,6 +11,8 @@ from taggit.models import TagBase
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 
+from pagecache import tags
+
 
 class VocabularyTag(TagBase):
     free_tagging = False
@@ -29,6 +31,10 @@ class VocabularyTag(TagBase):
 
     def __str__(self):
         return self.name
+
+    def tags_purged_on_change(self):
+        """A name or slug is on cards, facets, hubs and search across the site: everything."""
+        return tags.everything()
 
 
 class Region(VocabularyTag):

@@ -3,7 +3,11 @@ from django.conf import settings
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
-from pagecache.memo import memoize
+from wagtail.templatetags.wagtail_cache import WagtailPageCacheNode
+
+from redis.exceptions import RedisError
+
+from pagecache import memo
 from taxonomy.sanitize import render_rich_text
 
 register = template.Library()
@@ -24,9 +28,9 @@ def nav_current(context, url):
     if request is None or not url:
         return ""
     if request.path == url:
-        return mark_safe(' aria-current="page"')  # noqa: S308 - a fixed string
+        return mark_safe(' aria-current="page"')
     if url != "/" and request.path.startswith(url):
-        return mark_safe(' aria-current="true"')  # noqa: S308 - a fixed string
+        return mark_safe(' aria-current="true"')
     return ""
 
 
@@ -58,27 +62,51 @@ def facet_fieldsets(context, filters, total):
     return mark_safe(filters.memo("facets-html", render))  # noqa: S308 - our own template
 
 
+class Computed:
+    """A value Django's cache node resolves at render time, from the memo, not the context."""
+
+    def __init__(self, compute):
+        self.compute = compute
+
+    def resolve(self, context):
+        return self.compute()
+
+
 @register.tag
-def kept(parser, token):
-    """{% kept "name" part ... %}...{% endkept %}: the block rendered once per parts and host,
-    and kept until the next publish (pagecache.memo). For what only published content and the
-    URLs of this host decide; never in a preview, which shows a draft."""
-    name, *parts = (parser.compile_filter(bit) for bit in token.split_contents()[1:])
-    nodelist = parser.parse(("endkept",))
+def publishedcache(parser, token):
+    """{% publishedcache name [vary_on ...] %}...{% endpublishedcache %}: Wagtail's
+    {% wagtailpagecache %} in the memo's store, kept until the next publish. For what only
+    published content and this site decide; see PublishedPageCacheNode."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(f"'{bits[0]}' tag requires a fragment name.")
+    nodelist = parser.parse(("endpublishedcache",))
     parser.delete_first_token()
-    return KeptNode(name, parts, nodelist)
+    return PublishedPageCacheNode(
+        nodelist,
+        Computed(lambda: settings.MEMO_SECONDS),
+        bits[1],
+        [parser.compile_filter(bit) for bit in bits[2:]],
+        Computed(lambda: settings.MEMO_CACHE_ALIAS),
+    )
 
 
-class KeptNode(template.Node):
-    def __init__(self, name, parts, nodelist):
-        self.name, self.parts, self.nodelist = name, parts, nodelist
+class PublishedPageCacheNode(WagtailPageCacheNode):
+    """Wagtail's page fragment cache (rendered afresh in previews; keyed by the page's state and
+    the site), with the publish generation and the release in every key, so that a publish or a
+    deploy makes every fragment unreachable (pagecache.memo). Two things the stock tag does not
+    do: it is off with the memo, and a store that fails is a miss, as for the memo (the stock
+    tag lets the store's error through: an error page while Redis is down)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vary_on.extend([Computed(memo.generation), Computed(memo.release)])
 
     def render(self, context):
-        request = context.get("request")
-        if request is None or getattr(request, "is_preview", False):
+        if not settings.MEMO_ENABLED or not memo.store_available():
             return self.nodelist.render(context)
-        parts = (*(str(part.resolve(context)) for part in self.parts), request.get_host())
-        html = memoize(
-            f"kept:{self.name.resolve(context)}", parts, lambda: self.nodelist.render(context)
-        )
-        return mark_safe(html)  # noqa: S308 - our own template, rendered
+        try:
+            return super().render(context)
+        except RedisError:  # only the store speaks Redis here: the block renders without it
+            memo.store_failed()
+            return self.nodelist.render(context)

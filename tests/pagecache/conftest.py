@@ -71,7 +71,7 @@ def committed(django_capture_on_commit_callbacks):
 
 
 class PurgeRecorder(BaseHTTPRequestHandler):
-    def do_PURGE(self):  # noqa: N802 - the HTTP method's name
+    def do_PURGE(self):
         self.server.received.append((self.headers["Host"], self.path))
         self.send_response(self.server.status)
         self.send_header("Content-Length", "0")
@@ -115,6 +115,25 @@ def fresh(url):
     """The page as it is rendered now, with nothing memoised."""
     with override_settings(MEMO_ENABLED=False):
         return Client().get(url)
+
+
+def render(url):
+    """The page's HTML (nonces normalised), answered 200, memo as the settings say."""
+    response = Client().get(url)
+    assert response.status_code == 200, url
+    return normalised(response.content)
+
+
+def unmemoised(url):
+    with override_settings(MEMO_ENABLED=False):
+        return render(url)
+
+
+@pytest.fixture
+def memo_on(memo_store, settings):
+    """The memo on, over Redis."""
+    settings.MEMO_ENABLED = True
+    return memo_store
 
 
 @pytest.fixture

@@ -13,18 +13,15 @@ the memo would have saved; and a warm memo does save queries.
 import logging
 
 from django.db import connection
-from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from wagtail.actions.move_page import MovePageAction
 from wagtail.models import PageViewRestriction
 
-import pytest
-
 from pagecache import memo
 from publications.models import CommentaryPage
 
-from .conftest import normalised
+from .conftest import normalised, render, unmemoised
 
 URLS = [
     "/",
@@ -35,24 +32,6 @@ URLS = [
     "/regions/japan/",
 ]
 HOME, LISTING, FILTERED, DIRECTORY, RELATED, HUB = URLS
-
-
-@pytest.fixture
-def memo_on(memo_store, settings):
-    """The memo on Redis."""
-    settings.MEMO_ENABLED = True
-    return memo_store
-
-
-def render(url):
-    response = Client().get(url)
-    assert response.status_code == 200, url
-    return normalised(response.content)
-
-
-def unmemoised(url):
-    with override_settings(MEMO_ENABLED=False):
-        return render(url)
 
 
 def warm():
@@ -79,8 +58,9 @@ def assert_memo_shows_the_change(before, unchanged=()):
 def test_warm_memo_renders_the_same_pages_as_no_memo(newsroom, memo_on):
     warmed = warm()
     kinds = {key.split(":")[2] for key in memo_keys(memo_on)}
-    expected = {"home", "card", "total", "facets-html", "facet-region", "commentary-relations"}
-    assert expected | {"kept"} <= kinds, kinds  # "kept": the commentary's article
+    expected = {"home", "card", "total", "facets-html", "facet-region", "hub", "sections"}
+    assert expected <= kinds, kinds
+    assert memo_on.keys("template.cache.commentary.*"), "the commentary's article was not kept"
     for url in URLS:
         assert warmed[url] == unmemoised(url), url
 
@@ -151,7 +131,7 @@ def test_unpublishing_an_expert_unlinks_their_bylines_and_drops_their_facet(
 
 
 def test_publishing_an_expert_profile_renews_their_author_box(newsroom, memo_on, committed):
-    """A commentary's author box (kept with its relations) shows the profile as published."""
+    """A commentary's author box (in its kept article) shows the profile as published."""
     before = warm()
     anna = newsroom["anna"]
     anna.location = "Kyoto, Japan"
@@ -163,7 +143,7 @@ def test_publishing_an_expert_profile_renews_their_author_box(newsroom, memo_on,
     assert b"Kyoto, Japan" in render(RELATED)
 
 
-def test_a_preview_neither_shows_nor_leaves_kept_relations(newsroom, memo_on):
+def test_a_preview_neither_shows_nor_leaves_a_kept_article(newsroom, memo_on):
     """Japan energy with its regions changed in the editor, not saved: its preview, the first
     render since the last publish, shows the new region; the published page, rendered next,
     does not (nothing of the draft was kept for it)."""
@@ -171,6 +151,7 @@ def test_a_preview_neither_shows_nor_leaves_kept_relations(newsroom, memo_on):
     page.regions.set([newsroom["korea"]])
     preview = normalised(page.make_preview_request().content)
     assert b'href="/regions/korea/"' in preview
+    assert not memo_on.keys("template.cache.*"), "a preview kept a fragment"
     published = render(RELATED)
     assert published == unmemoised(RELATED)
     assert b'href="/regions/korea/"' not in published

@@ -51,7 +51,7 @@ def commentary_urls(n, page):
         "/competences/security/",
         "/competences/security/feed/atom/",
         f"/api/v2/pages/{page.pk}/",
-        f"/.cache-tags/commentary:{page.pk}",
+        f"/.cache-tags/page:{page.pk}",
         f"/.cache-tags/expert-list:{n['anna'].pk}",
         f"/.cache-tags/region-list:{n['japan'].pk}",
         f"/.cache-tags/competence-list:{n['security'].pk}",
@@ -129,7 +129,7 @@ def test_expert_events(newsroom, proxy, django_capture_on_commit_callbacks):
             "/experts/anna-petrova/feed/",
             "/regions/japan/",
             "/competences/security/",
-            f"/.cache-tags/expert:{anna.pk}",
+            f"/.cache-tags/page:{anna.pk}",
             f"/.cache-tags/expert-competence:{newsroom['security'].pk}",
             "/.cache-tags/content",
         }
@@ -158,7 +158,7 @@ def test_an_unpublish_in_the_admin_is_purged_before_the_response(newsroom, edge,
     sign_in(admin, make_user("chief", is_superuser=True, is_staff=True))
     response = admin.post(f"/admin/pages/{page.pk}/unpublish/")
     assert response.status_code == 302
-    assert f"/.cache-tags/commentary:{page.pk}" in paths(proxy)
+    assert f"/.cache-tags/page:{page.pk}" in paths(proxy)
     assert not PendingPurge.objects.exists()
     assert Client().get(page.url).status_code == 404
     assert b"Japan security" not in Client().get("/publications/").content
@@ -185,7 +185,7 @@ def test_a_purge_while_the_proxy_is_down_is_sent_when_it_is_back(
         proxy_server.status = 503
     page.unpublish()  # committed: sent at once, and not acknowledged
     pending = list(PendingPurge.objects.all())
-    assert pending and any(f"commentary:{page.pk}" in item.tags for item in pending)
+    assert pending and any(f"page:{page.pk}" in item.tags for item in pending)
     assert run_once() == {"expired": 0, "published": 0}  # the worker tries: still down
     assert PendingPurge.objects.count() == len(pending)
 
@@ -197,7 +197,7 @@ def test_a_purge_while_the_proxy_is_down_is_sent_when_it_is_back(
         proxy_server.status = 200
     proxy.clear()
     run_once()  # the scheduler worker's next round
-    assert f"/.cache-tags/commentary:{page.pk}" in paths(proxy)
+    assert f"/.cache-tags/page:{page.pk}" in paths(proxy)
     assert page.url in paths(proxy)
     assert not PendingPurge.objects.exists()
 

@@ -4,8 +4,9 @@ web process kept serving the pages from its own memory: both were still shown to
 readers an hour later. Now the application keeps no pages, and a memoised value is keyed by the
 database's publish generation, which the change moved on without asking Redis.
 
-A redis-server of the test's own (127.0.0.1:6390, no persistence) is the store of every cache;
-it is frozen while the changes are made and committed (a transactional test: real commits)."""
+A redis-server of the test's own (a free port on 127.0.0.1, no persistence) is the store of
+every cache; it is frozen while the changes are made and committed (a transactional test: real
+commits)."""
 
 import os
 import shutil
@@ -21,7 +22,9 @@ from wagtail.models import PageViewRestriction
 import pytest
 import redis
 
-PORT = 6390
+from scripts.edge import free_port
+
+PORT = free_port()  # per test process, so parallel runs do not share it
 URL = f"redis://127.0.0.1:{PORT}/0"
 
 

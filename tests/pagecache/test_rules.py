@@ -9,7 +9,7 @@ from wagtail.models import PageViewRestriction
 
 import pytest
 
-from planning.models import ReviewLink
+from planning.models import ReviewLink, ReviewSnapshot
 from planning.tokens import new_token
 
 from ..conftest import make_user, sign_in
@@ -57,11 +57,11 @@ def test_the_commentary_names_its_dependencies(newsroom, edge):
     tags = set(Client().get("/publications/japan-security/")["X-Cache-Tags"].split())
     anna, boris = n["anna"].pk, n["boris"].pk
     assert {
-        f"commentary:{n['japan_security'].pk}",
-        f"expert:{anna}",
+        f"page:{n['japan_security'].pk}",
+        f"page:{anna}",
         f"expert-list:{anna}",
-        f"commentary:{n['joint'].pk}",  # the related card
-        f"expert:{boris}",  # named on that card
+        f"page:{n['joint'].pk}",  # the related card
+        f"page:{boris}",  # named on that card
     } <= tags
     assert "content" not in tags
 
@@ -109,6 +109,7 @@ def test_review_links_are_private(newsroom, edge):
         reviewer_name="Jane Doe",
         reviewer_email="jane@example.net",
         revision=revision,
+        snapshot=ReviewSnapshot.of(revision),
         pinned=True,
         token_hash=token_hash,
     )
