@@ -1,5 +1,12 @@
 """Query-string filters for the publications listing: expert, region, competence, year.
 
+The number beside an option means one thing in every filter, ticked or not: how many
+commentaries have that option among those the other filters allow (COUNT_MEANING, shown to
+the reader beside the filters). For a filter with nothing ticked that is also the number of
+results after ticking it; in a filter already in use, ticking an option adds its commentaries
+to those shown. (Counted as "results after ticking" there, an expert with one commentary
+showed 17 beside a selection of 16.)
+
 Values from the query string are shape-checked, capped and matched against slugs that exist
 before they reach a queryset; anything else is reported back to the reader as ignored. Each
 filter narrows with a `pk IN (subquery)`, so results never repeat and need no DISTINCT.
@@ -7,6 +14,7 @@ filter narrows with a `pk IN (subquery)`, so results never repeat and need no DI
 
 import datetime
 import re
+from functools import partial
 
 from django.db.models import F, Q
 from django.db.models.functions import ExtractYear
@@ -14,7 +22,7 @@ from django.utils.functional import cached_property
 
 from editorial.visibility import public
 from experts.models import ExpertPage
-from taxonomy.facets import SLUG_RE, FacetedFilters, with_counts
+from taxonomy.facets import MAX_OPTIONS, SLUG_RE, FacetedFilters, Option, with_counts
 from taxonomy.models import Competence, Region
 
 from .models import Byline, CommentaryCompetence, CommentaryRegion
@@ -24,6 +32,10 @@ TAGS = {
     "region": (Region, CommentaryRegion),
     "competence": (Competence, CommentaryCompetence),
 }
+COUNT_MEANING = (
+    "Each number is how many commentaries have that option, within your other filters. "
+    "Ticking more options of one filter shows commentaries with any of them."
+)
 
 
 class PublicationFilters(FacetedFilters):
@@ -33,6 +45,29 @@ class PublicationFilters(FacetedFilters):
         ("competence", "Competence"),
         ("year", "Year"),
     )
+
+    count_meaning = COUNT_MEANING
+
+    def count_options(self, total):
+        """Each facet's options, counted within the other facets' filters (see above): the
+        rows' n, whether the facet is in use or not, so no "also among the current results"
+        count is asked of the database. `total` is unused: kept for the base class's call."""
+        for key, facet in self.facets.items():
+            rows = self.memo(f"facet-{key}", partial(self.count_rows, key, False))
+            selected = set(facet.values)
+            options = {}
+            for row in rows:
+                if row["value"] in (None, ""):
+                    continue
+                value = str(row["value"])
+                label = str(row.get("label", value))
+                options[value] = Option(value, label, row["n"], value in selected)
+            for choice in facet.selected:  # always offer a way back, even with no results
+                options.setdefault(choice.value, Option(choice.value, choice.label, 0, True))
+            ranked = sorted(options.values(), key=partial(self.sort_key, key))
+            facet.options, facet.unlisted = ranked[:MAX_OPTIONS], len(ranked[MAX_OPTIONS:])
+            for option in facet.options:
+                option.query = self.querystring(**{key: self._after_click(facet, option)})
 
     @cached_property
     def visible_experts(self):

@@ -5,10 +5,13 @@ from functools import partial
 from django.db import models
 from django.db.models import Max, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
+from modelcluster.forms import BaseChildFormSet
 from taggit.models import ItemBase
 from wagtail.admin.panels import (
     FieldPanel,
@@ -21,15 +24,15 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from editorial.permissions import ReviewedPublishingMixin
+from core.models import AgoraPage
 from editorial.visibility import (
-    RestrictionsInOneQuery,
     is_visible_to_readers,
     visible_to_readers,
     visible_to_readers_flag,
 )
 from experts.models import ExpertPage
-from pagecache.memo import memoize
+from pagecache import tags
+from pagecache.memo import memoize, stamp
 from sitesettings.models import identity_for_request
 from taxonomy.models import Competence, Region
 
@@ -85,6 +88,9 @@ class Byline(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("byline")
+        # The id breaks ties (rows written before bylines were numbered densely), so that every
+        # surface, from the database or from a prefetch, names the authors in one order.
+        ordering = ["sort_order", "pk"]
 
     def __str__(self):
         return f"{self.expert.title}, {self.position}" if self.position else self.expert.title
@@ -100,6 +106,76 @@ class Byline(Orderable):
         return is_visible_to_readers(self.expert)
 
     links_to_profile = profile_visible
+
+
+def number_bylines_densely(page):
+    """Number the page's bylines in memory 0..n-1, keeping their order (ties by id, new ones
+    last). Only when the relation is in memory (a form, a revision): then it is what the save
+    writes; otherwise the rows are as the last save numbered them."""
+    if "bylines" not in getattr(page, "_cluster_related_objects", {}):
+        return
+    bylines = sorted(
+        page.bylines.all(),
+        key=lambda b: (b.sort_order is None, b.sort_order or 0, b.pk is None, b.pk or 0),
+    )
+    for number, byline in enumerate(bylines):
+        byline.sort_order = number
+
+
+class BylineFormSet(BaseChildFormSet):
+    """The authors in the order the editor's form shows them, numbered 0..n-1.
+
+    modelcluster numbers every form but hands the relation only the changed ones: an unchanged
+    byline kept its old number, read afresh from the database, beside a new one's, so after
+    removing an author and adding another two bylines shared a number (or a kept author fell
+    behind a new one). Every form's byline goes into the relation, with its new number."""
+
+    def save(self, commit=True):
+        saved = super().save(commit=False)
+        manager = getattr(self.instance, self.rel_name)
+        manager.add(*(form.instance for form in self.ordered_forms))
+        if commit:
+            manager.commit()
+        return saved
+
+
+class BylinesPanel(MultipleChooserPanel):
+    """The authors of a commentary, kept in the editor's order (BylineFormSet).
+
+    Wagtail's page chooser has no "create" tab (only the generic, non-page choosers do), so
+    the panel links to the new-expert form in a new tab: the expert is a draft that goes
+    through review like any page, and the chooser, which loads afresh each time it opens,
+    offers that draft to its author (editorial.wagtail_hooks)."""
+
+    def get_form_options(self):
+        options = super().get_form_options()
+        options["formsets"][self.relation_name]["formset"] = BylineFormSet
+        return options
+
+    class BoundPanel(MultipleChooserPanel.BoundPanel):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            url = new_expert_url(self.request)
+            if url:
+                self.help_text = format_html(
+                    '{} <a href="{}" target="_blank" rel="noopener">{}</a> {}',
+                    _("Author not in the list?"),
+                    url,
+                    _("Create a new expert (opens in a new tab)"),
+                    _("then choose them here: the new profile is a draft until reviewed."),
+                )
+
+
+def new_expert_url(request):
+    """The admin's form for a new expert, if this user may add one (else None)."""
+    from experts.models import ExpertIndexPage
+
+    directory = ExpertIndexPage.objects.first()
+    if request is None or directory is None:
+        return None
+    if not directory.permissions_for_user(request.user).can_add_subpage():
+        return None
+    return reverse("wagtailadmin_pages:add", args=["experts", "expertpage", directory.pk])
 
 
 def with_expert_visibility(bylines):
@@ -118,7 +194,7 @@ def with_listing_relations(queryset):
     )
 
 
-class HomePage(RestrictionsInOneQuery, Page):
+class HomePage(AgoraPage):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
     featured_commentary = models.ForeignKey(
         "publications.CommentaryPage",
@@ -191,7 +267,7 @@ class HomePage(RestrictionsInOneQuery, Page):
         (an index walk), or when the newest few hundred name too few, ranked over all."""
         experts = visible_to_readers(ExpertPage.objects.all()).values("pk")
         bylines = Byline.objects.filter(commentary__in=visible.values("pk"), expert__in=experts)
-        newest = bylines.order_by("-commentary__date", "-commentary_id", "sort_order")
+        newest = bylines.order_by("-commentary__date", "-commentary_id", "sort_order", "pk")
         found = list(dict.fromkeys(newest.values_list("expert_id", flat=True)[:scan]))
         if len(found) >= self.expert_count:
             return found[: self.expert_count]
@@ -206,7 +282,7 @@ class HomePage(RestrictionsInOneQuery, Page):
         return [row["pk"] for row in ranked[: self.expert_count]]
 
 
-class PublicationIndexPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
+class PublicationIndexPage(AgoraPage):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -240,7 +316,7 @@ class PublicationIndexPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page
         return context
 
 
-class CommentaryPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
+class CommentaryPage(AgoraPage):
     date = models.DateField(_("publication date"))
     lead = models.TextField(help_text=_("The standfirst, shown in bold above the body."))
     body = StreamField(CommentaryBodyBlock(), blank=True)
@@ -265,7 +341,7 @@ class CommentaryPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
     content_panels = [
         TitleFieldPanel("title"),  # keeps the slug in step with the title while drafting
         FieldPanel("date"),
-        MultipleChooserPanel("bylines", chooser_field_name="expert", min_num=1, label=_("Authors")),
+        BylinesPanel("bylines", chooser_field_name="expert", min_num=1, label=_("Authors")),
         FieldPanel("lead"),
         FieldPanel("body"),
         FieldPanel("source"),
@@ -303,6 +379,10 @@ class CommentaryPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
         # Every listing pages through commentaries newest first: (-date, -pk), read backwards.
         indexes = [models.Index(fields=["date", "page_ptr"], name="commentary_date_order")]
 
+    def save(self, *args, **kwargs):
+        number_bylines_densely(self)
+        return super().save(*args, **kwargs)
+
     @property
     def meta_description(self):
         """For search engines and sharing: the editor's description, else the lead."""
@@ -312,10 +392,9 @@ class CommentaryPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
         from .citations import Citation
 
         context = super().get_context(request, *args, **kwargs)
-        if getattr(request, "is_preview", False):  # a draft: nothing kept is about it
-            related = self.load_relations()
-        else:
-            related = self.remembered_relations()
+        if not getattr(request, "is_preview", False):
+            stamp()  # the article's fragment is keyed by a generation older than its relations
+        related = self.load_relations()
         bylines = list(self.bylines.all())
         context["bylines"] = bylines
         context["related"] = related
@@ -332,6 +411,8 @@ class CommentaryPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
         """A fixed number of queries whatever the authors and tags: this page's bylines and the
         related cards' in one, then the authors' competences and this page's two tag lists,
         one query each. Photo renditions come from Wagtail's rendition cache once made."""
+        if self.pk is None:  # a preview of a page never saved: its relations are in memory
+            return []
         related = self.related_commentaries()
         prefetch_related_objects(
             [self, *related],
@@ -346,48 +427,47 @@ class CommentaryPage(ReviewedPublishingMixin, RestrictionsInOneQuery, Page):
         prefetch_related_objects([self], "regions", "competences")
         return related
 
-    def remembered_relations(self):
-        """load_relations(), kept until the next publish (pagecache.memo): a warm render reads
-        no relation from the database. The bylines' link back to this page is dropped from
-        what is kept: the page is here already."""
-
-        def load():
-            related = self.load_relations()
-            for byline in self.bylines.all():
-                byline._state.fields_cache.pop("commentary", None)
-            cached = self._prefetched_objects_cache
-            return {"related": related, "cache": {name: cached[name] for name in self.RELATIONS}}
-
-        kept = memoize("commentary-relations", (self.pk, self.live_revision_id), load)
-        vars(self).setdefault("_prefetched_objects_cache", {}).update(kept["cache"])
-        return kept["related"]
-
     def page_cache_tags(self, context):
-        """What this page shows (pagecache): itself, its authors' profiles, the related cards;
-        and what could change the related cards: a new commentary by one of its authors, or,
-        unless every card shares an author, one on one of its regions or competences. A hidden
-        expert's tags are left out: the page shows nothing of that profile but the byline's
-        name and position (the expert's publishing purges "content", which ends the kept
-        relations; their unpublishing or restriction purges their pages by URL and tag)."""
-        tags = {f"commentary:{self.pk}"}
+        """What this page shows (pagecache.tags): itself, its authors' profiles, the related
+        cards; and what could change the related cards: a new commentary by one of its authors,
+        or, unless every card shares an author, one on one of its regions or competences (the
+        ranking of publications.related). A hidden expert's tags are left out: the page shows
+        nothing of that profile but the byline's name and position, and the header would
+        reveal them (their publishing purges this page by its own tag: ExpertPage)."""
+        shown = {tags.page_tag(self)}
         for byline in context["bylines"]:
             if byline.profile_visible:
-                tags |= {f"expert:{byline.expert_id}", f"expert-list:{byline.expert_id}"}
+                shown |= {
+                    tags.page_tag(byline.expert_id),
+                    tags.listing_tag("expert", byline.expert_id),
+                }
         related = context["related"]
         for commentary in related:
-            tags.add(f"commentary:{commentary.pk}")
-            tags |= {
-                f"expert:{byline.expert_id}"
-                for byline in commentary.bylines.all()
-                if byline.profile_visible
-            }
+            shown.add(tags.page_tag(commentary))
+            shown |= tags.page_tags(
+                byline.expert_id for byline in commentary.bylines.all() if byline.profile_visible
+            )
         if len(related) < self.related_count or not all(c.shared_experts for c in related):
-            tags |= {f"region-list:{tag.pk}" for tag in self.regions.all()}
-            tags |= {f"competence-list:{tag.pk}" for tag in self.competences.all()}
-        return tags
+            shown |= tags.listing_tags("region", self.regions.all())
+            shown |= tags.listing_tags("competence", self.competences.all())
+        return shown
+
+    def tags_purged_on_change(self):
+        """What a change to this commentary purges, as the database has it now (called just
+        before a change and just after): the pages showing it (its own tag), every listing
+        (CONTENT) and the lists it is filed under: its experts', regions', competences'."""
+        experts = Byline.objects.filter(commentary_id=self.pk).values_list("expert_id", flat=True)
+        regions = CommentaryRegion.objects.filter(content_object_id=self.pk)
+        competences = CommentaryCompetence.objects.filter(content_object_id=self.pk)
+        return (
+            {tags.page_tag(self), tags.CONTENT}
+            | tags.listing_tags("expert", experts)
+            | tags.listing_tags("region", regions.values_list("tag_id", flat=True))
+            | tags.listing_tags("competence", competences.values_list("tag_id", flat=True))
+        )
 
     # Citation downloads at stable URLs beside the page: <page>/cite.bib, cite.ris, cite.json
-    # (served by publications.discovery_urls: Wagtail's own routing takes no dots in paths).
+    # (served by discovery.urls: Wagtail's own routing takes no dots in paths).
     CITATION_FORMATS = {
         "bib": ("bibtex", "application/x-bibtex"),
         "ris": ("ris", "application/x-research-info-systems"),

@@ -53,8 +53,8 @@ def compile_vcl(text):
         path = workdir / "default.vcl"
         path.write_text(text)
         path.chmod(0o644)
-        result = subprocess.run(  # noqa: S603
-            ["varnishd", "-C", "-n", str(workdir / "n"), "-f", str(path)],  # noqa: S607
+        result = subprocess.run(
+            ["varnishd", "-C", "-n", str(workdir / "n"), "-f", str(path)],
             capture_output=True,
             text=True,
             timeout=120,
@@ -78,9 +78,7 @@ def wait_for_port(port, process, timeout=30):
 @contextlib.contextmanager
 def running(args, port, workdir, name):
     log = (Path(workdir) / f"{name}.log").open("w")
-    process = subprocess.Popen(  # noqa: S603
-        args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
+    process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_for_port(port, process)
         yield port

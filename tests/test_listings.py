@@ -2,6 +2,7 @@
 fixed query counts."""
 
 import re
+from urllib.parse import parse_qsl, urlencode
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -65,19 +66,58 @@ STATES = [
 ]
 
 
+def with_only(page, key, value):
+    """The query string of the form with this one option in its filter, the others kept."""
+    pairs = [pair for pair in parse_qsl(form_query(page)) if pair[0] != key]
+    return urlencode([*pairs, (key, value)])
+
+
 @pytest.mark.parametrize("state", STATES)
-def test_each_facet_count_is_the_number_of_results_after_ticking_it(corpus, client, state):
+def test_each_count_is_the_commentaries_with_that_option_within_the_other_filters(
+    corpus, client, state
+):
+    """One meaning for every option of every filter, ticked or not: the results the listing
+    shows with that option alone in its filter and the other filters as they are."""
     page = soup(client.get(f"/publications/?{state}"))
     checked = 0
     for key in ("expert", "region", "competence", "year"):
         for value, (label, count, is_checked) in facet_options(page, key).items():
-            if is_checked:
-                checked += 1
-                continue
+            checked += is_checked
+            alone = soup(client.get(f"/publications/?{with_only(page, key, value)}"))
+            assert result_count(alone) == count, (state, key, value, label)
+            assert len(alone.select(".card")) == count
+    assert checked == len([pair for pair in state.split("&") if pair])
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_in_an_unused_filter_the_count_is_the_results_after_ticking_it(corpus, client, state):
+    page = soup(client.get(f"/publications/?{state}"))
+    chosen = {pair.split("=")[0] for pair in state.split("&") if pair}
+    for key in {"expert", "region", "competence", "year"} - chosen:
+        for value, (label, count, _) in facet_options(page, key).items():
             after = soup(client.get(f"/publications/?{form_query(page, (key, value))}"))
             assert result_count(after) == count, (state, key, value, label)
-            assert len(after.select(".card")) == count
-    assert checked == len([pair for pair in state.split("&") if pair])
+
+
+def test_an_option_beside_a_chosen_one_counts_its_own_commentaries(corpus, client):
+    """Not the results after adding it: Boris Adamov signed two of the listing's commentaries,
+    so he shows 2 beside Anna Petrova's 3, not the 4 that ticking him too would list."""
+    page = soup(client.get("/publications/?expert=anna-petrova"))
+    assert facet_options(page, "expert") == {
+        "anna-petrova": ("Anna Petrova", 3, True),
+        "boris-adamov": ("Boris Adamov", 2, False),
+    }
+    both = soup(client.get(f"/publications/?{form_query(page, ('expert', 'boris-adamov'))}"))
+    assert result_count(both) == 4  # ticking him adds his commentaries to hers
+    years = facet_options(soup(client.get("/publications/?year=2019")), "year")
+    assert years == {"2019": ("2019", 1, True), "2024": ("2024", 3, False)}
+
+
+def test_the_filters_say_what_a_count_means(corpus, client):
+    page = soup(client.get("/publications/?region=japan"))
+    meaning = page.select_one("form.filters .facet-count-meaning").get_text()
+    assert meaning.startswith("Each number is how many commentaries have that option")
+    assert "within your other filters" in meaning
 
 
 def test_a_checked_option_counts_the_current_results_that_carry_it(corpus, client):
@@ -86,6 +126,17 @@ def test_a_checked_option_counts_the_current_results_that_carry_it(corpus, clien
     assert regions["japan"] == ("Japan", 1, True)
     assert regions["china"] == ("China", 2, True)
     assert result_count(page) == 2
+
+
+def test_the_filters_fold_behind_a_summary_that_names_the_chosen_ones(corpus, client):
+    page = soup(client.get("/publications/?region=japan&year=2024"))
+    disclosure = page.select_one("form.filters details.filters-disclosure")
+    assert not disclosure.has_attr("open")  # folded by default; wide screens show it (CSS)
+    assert disclosure.select_one(":scope > summary").get_text() == "Show filters (2 chosen)"
+    assert disclosure.select(".facet input[type=checkbox]")
+    assert disclosure.select_one("button.apply-filters")
+    unfiltered = soup(client.get("/publications/"))
+    assert unfiltered.select_one(".filters-disclosure > summary").get_text() == "Show filters"
 
 
 def test_only_options_with_results_are_offered(corpus, client):

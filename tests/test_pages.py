@@ -40,8 +40,13 @@ class PageTreeRulesTest(WagtailPageTestCase):
 
 class AdminCreationTest(WagtailPageTestCase):
     def setUp(self):
-        from publications.management.commands.load_seed import ensure_site_tree
+        from intake.management.commands.load_seed import ensure_site_tree
 
+        from .conftest import ensure_wagtail_base
+
+        # A transactional test on the same worker may have flushed Wagtail's root page: unittest
+        # classes get no pytest fixture before setUp, so the rows are ensured here.
+        ensure_wagtail_base()
         ensure_site_tree()
         self.publications = PublicationIndexPage.objects.get()
         self.experts = ExpertIndexPage.objects.get()

@@ -1,5 +1,5 @@
-"""Queries per public page, second request (Wagtail's per-site caches and the route map warm):
-the commentary page stays within 10 whatever its authors, their photos and its tags; every page
+"""Queries per public page, second request (Wagtail's per-site caches warm): the commentary page
+stays within 13 whatever its authors, their photos and its tags; every page
 type has a fixed budget that a change must not silently exceed."""
 
 from django.db import connection
@@ -14,7 +14,9 @@ from .factories.experts import ExpertPageFactory
 from .factories.publications import CommentaryPageFactory
 from .factories.taxonomy import CompetenceFactory, RegionFactory
 
-COMMENTARY_BUDGET = 10
+# Of which 6 are Wagtail's routing as it ships (the site, then each level of the tree and its
+# specific page): no route map of our own (issue 18).
+COMMENTARY_BUDGET = 13
 
 
 def queries_for(client, url):
@@ -50,7 +52,7 @@ def shelf(site_tree):
 
 @pytest.mark.parametrize("authors", [1, 2, 3])
 @pytest.mark.parametrize("tags", [1, 6])
-def test_a_commentary_page_takes_at_most_ten_queries(shelf, client, authors, tags):
+def test_a_commentary_page_takes_at_most_thirteen_queries(shelf, client, authors, tags):
     page = CommentaryPageFactory(
         parent=shelf["publications"],
         authors=shelf["experts"][-authors:],
@@ -80,14 +82,14 @@ def test_the_commentary_query_count_is_the_same_for_one_author_and_three(shelf, 
 # requests (MEMO_ENABLED off, as in every test that does not turn it on).
 PAGES = {
     "home": (lambda shelf: "/", 17),
-    "listing": (lambda shelf: "/publications/", 15),
+    "listing": (lambda shelf: "/publications/", 17),
     "listing, filtered": (
         lambda shelf: "/publications/?region=region-0&competence=competence-0",
-        17,
+        19,
     ),
-    "listing, page 2": (lambda shelf: "/publications/?page=2", 15),
+    "listing, page 2": (lambda shelf: "/publications/?page=2", 17),
     "expert directory": (lambda shelf: "/experts/", 13),
-    "expert": (lambda shelf: shelf["experts"][0].url, 12),
+    "expert": (lambda shelf: shelf["experts"][0].url, 16),
     "regions": (lambda shelf: "/regions/", 7),
     "region hub": (lambda shelf: "/regions/region-0/", 11),
     "competence hub": (lambda shelf: "/competences/competence-0/", 11),
@@ -105,18 +107,17 @@ def test_every_public_page_type_keeps_to_its_budget(shelf, client, name):
     assert queries_for(client, url(shelf)) <= budget
 
 
-# With the figures, page ids and cards kept until the next publish (pagecache.memo), and the
-# site remembered (config/routing.py), the second request of a listing, a hub or the home page
-# reads nothing of its content but the page itself, its view restrictions and the filters, plus
-# one primary-key read of the publish generation the kept values are keyed by (pagecache.memo:
-# no per-process token memory, so a frozen or restarted Redis can never serve a stale value).
+# With the figures, page ids and cards kept until the next publish (pagecache.memo), the second
+# request of a listing, a hub or the home page reads nothing of its content but Wagtail's routing,
+# the page's view restrictions and the filters, plus one primary-key read of the publish
+# generation the kept values are keyed by (no per-process token memory, so a frozen or restarted
+# Redis can never serve a stale value). A commentary reads its relations on every request (its
+# cache tags name them) and keeps only its rendered article (tests/pagecache/test_fragments.py).
 KEPT = {
-    "home": ("/", 4),
-    "listing": ("/publications/", 3),
-    "listing, filtered": ("/publications/?region=region-0&competence=competence-0", 5),
+    "home": ("/", 5),
+    "listing": ("/publications/", 6),
+    "listing, filtered": ("/publications/?region=region-0&competence=competence-0", 8),
     "region hub": ("/regions/region-0/", 4),
-    # The generation, the page and its view restrictions: its relations are kept.
-    "commentary": ("commentary", 3),
 }
 
 
@@ -124,6 +125,4 @@ KEPT = {
 def test_kept_figures_and_cards_leave_a_few_queries(shelf, client, settings, name):
     settings.MEMO_ENABLED = True
     url, budget = KEPT[name]
-    if url == "commentary":
-        url = CommentaryPageFactory(parent=shelf["publications"], authors=shelf["experts"]).url
     assert queries_for(client, url) <= budget

@@ -1,1 +1,1 @@
-"""Test factories, one module per app. Seed data lives apart, in publications/seed/."""
+"""Test factories, one module per app. Seed data lives apart, in intake/seed/."""
