@@ -20,6 +20,11 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
     python manage.py collectstatic --no-input --verbosity 0 \
     && mkdir -p /app/media && chown agora:agora /app/media
 
+# The release the memo keys its values by (pagecache/memo.py): the commit being built, so a new
+# image never reads what the last one kept. `docker compose build` passes `git rev-parse HEAD`.
+ARG RELEASE_ID=""
+ENV RELEASE_ID=${RELEASE_ID}
+
 USER agora
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

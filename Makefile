@@ -14,7 +14,7 @@ MANAGE := $(BIN)/python manage.py
 help:
 	@echo "make run    install, migrate, load the seed and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   run the whole test suite (SQLite; DATABASE_URL selects PostgreSQL); npm ci for axe-core"
-	@echo "make lint   ruff, manage.py check, makemigrations --check"
+	@echo "make lint   ruff, lint-imports (the layer order), manage.py check, makemigrations --check"
 	@echo "make backup / make restore FILE=...   PostgreSQL dump and media archive"
 	@echo "make bench  performance at 100,000 commentaries, into docs/performance.md"
 
@@ -33,16 +33,22 @@ $(BIN)/.installed: requirements-dev.lock | check-python
 
 $(VENV): $(BIN)/.installed
 
+# The Site gets the address `make run` serves on: page URLs in emails, citations and canonical
+# links come from it.
 serve-setup: $(BIN)/.installed
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_seed
+	$(MANAGE) configure_site $(RUN_URL)
 	$(MANAGE) collectstatic --no-input --verbosity 0
 
 # The scheduler worker (scheduled publishing and expiry) runs beside the web server and stops
-# with it.
+# with it. Both send notification emails, whose admin links start with WAGTAILADMIN_BASE_URL
+# (this address unless the environment sets another).
+RUN_URL = http://127.0.0.1:$(PORT)
 run: serve-setup
-	@$(MANAGE) dev_logins --url http://127.0.0.1:$(PORT)
-	@$(MANAGE) run_scheduler --interval 15 & worker=$$!; \
+	@$(MANAGE) dev_logins --url $(RUN_URL)
+	@export WAGTAILADMIN_BASE_URL="$${WAGTAILADMIN_BASE_URL:-$(RUN_URL)}"; \
+	$(MANAGE) run_scheduler --interval 15 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
@@ -60,6 +66,7 @@ test: $(BIN)/.installed node_modules/.package-lock.json
 lint: $(BIN)/.installed
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 

@@ -1,16 +1,30 @@
 from django.conf import settings
-from django.urls import include, path, re_path
+from django.urls import include, path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
-from wagtail.urls import serve_pattern
 
-from publications.api import api_router
+from discovery.api import api_router
+from security.throttled_views import (
+    ThrottledPasswordResetView,
+    throttled_authenticate_with_password,
+)
 
-from . import csp_reports, routing
+from . import csp_reports
 
 urlpatterns = [
+    # Wagtail's views behind throttles (security/throttles.py): same paths and names, first.
+    path(
+        "admin/password_reset/",
+        ThrottledPasswordResetView.as_view(),
+        name="wagtailadmin_password_reset",
+    ),
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        throttled_authenticate_with_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),  # read-only: GET endpoints only (docs/api.md)
@@ -27,11 +41,10 @@ if settings.DEBUG:
 # Hubs are plain views; they must come before Wagtail, which serves every other path, last.
 urlpatterns += [
     path("", include("publications.urls")),
-    path("", include("publications.discovery_urls")),
-    # Wagtail's own views (page passwords, login), then its page serving with remembered routes
-    # (config/routing.py): the same pattern and name as Wagtail's.
-    *[url for url in wagtail_urls.urlpatterns if url.name != "wagtail_serve"],
-    re_path(serve_pattern, routing.serve, name="wagtail_serve"),
+    path("", include("discovery.urls")),
+    # Wagtail's own views and page serving, as Wagtail documents it (the password view above
+    # is matched first).
+    path("", include(wagtail_urls)),
 ]
 
 handler500 = "config.resilience.server_error"

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from editorial.roles import AUTHORS, EDITOR_IN_CHIEF, EDITORS, ensure_editorial_setup
 from experts.models import ExpertIndexPage
-from publications.management.commands.load_seed import ensure_site_tree
+from intake.management.commands.load_seed import ensure_site_tree
 from publications.models import PublicationIndexPage
 
 from .factories.experts import ExpertPageFactory
@@ -49,6 +49,27 @@ def ensure_wagtail_base():
         Page.add_root(instance=Page(title="Root", slug="root", live=True))
     if not Collection.get_first_root_node():
         Collection.add_root(name="Root")
+
+
+# Fixtures through which a test reaches the database (pytest-django's own names).
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+@pytest.fixture(autouse=True)
+def wagtail_base_rows(request):
+    """Every database test starts with Wagtail's base rows, whichever test ran before it on
+    its worker: under pytest-xdist a transactional test's flush can come first."""
+    if request.node.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
+        request.fixturenames
+    ):
+        request.getfixturevalue("_django_db_helper")
+        ensure_wagtail_base()
 
 
 @pytest.fixture

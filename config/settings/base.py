@@ -34,9 +34,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 INSTALLED_APPS = [
     "taxonomy",
     "security",
+    "core",
     "experts",
     "publications",
     "editorial",
+    "intake",
+    "discovery",
     "planning",
     "sitesettings",
     "pagecache",
@@ -87,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "security.throttles.LoginThrottleMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -173,10 +177,10 @@ PAGE_CACHE_QUERY_PARAMETERS = {
 # session and Django adds no `Vary: Cookie`, which would keep every response out of the proxy.
 # (Wagtail's admin API names its own session authentication.)
 REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": []}
-# Site search ranks at most this many matches, the most recently added (publications/search.py).
+# Site search ranks at most this many matches, the most recently added (discovery/search.py).
 SEARCH_CANDIDATES = int(os.environ.get("SEARCH_CANDIDATES", "200"))
 
-# Figures and fragments derived from published content (facet counts, cards, {% kept %}),
+# Figures and fragments derived from published content (facet counts, cards, {% publishedcache %}),
 # kept under the database's publish generation and the release (pagecache/memo.py): a publish
 # makes every older value unreachable; an unreachable store means computing, never stale.
 MEMO_ENABLED = env_bool("MEMO", default=True)
@@ -213,6 +217,7 @@ PASSWORD_HASHERS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out logins before checking them
+    "security.throttles.UsernameThrottleBackend",  # slows one username tried from many places
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -261,10 +266,26 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 # Behind a trusted proxy (TRUSTED_PROXY_COUNT > 0) the client address comes from
 # X-Forwarded-For, counting that many proxies from the right; otherwise REMOTE_ADDR only
-# (config/client_ip.py). Without it axes keyed on REMOTE_ADDR: behind Varnish every client was
+# (security/client_ip.py). Without it axes keyed on REMOTE_ADDR: behind Varnish every client was
 # one address, and five wrong passwords locked the real user out from everywhere.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "security.client_ip.client_ip"
+
+# Throttles across addresses (security/throttles.py, docs/security.md), counted in the default
+# cache, per fixed window. login-username: failures from browsers that never signed in to the
+# account, then 429 until the window ends (a browser that signed in before is exempt).
+# Reset mails: per address asked for (over it, the same reply and no mail) and per client (429).
+# Private-page passwords: wrong guesses per client and restriction, and per restriction.
+THROTTLE_RATES = {
+    "login-username": os.environ.get("LOGIN_USERNAME_RATE", "10/15m"),
+    "password-reset-email": "3/h",
+    "password-reset-ip": "10/h",
+    "page-password-ip": "10/15m",
+    "page-password-restriction": "100/h",
+}
+KNOWN_DEVICE_DAYS = 180
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
 
 # Two-factor authentication (TOTP, security/two_factor.py): required for superusers and the
 # editor-in-chief, available to everyone else. TWO_FACTOR_REQUIRED=0 only for local trials.
@@ -339,7 +360,7 @@ LOGGING = {
     },
 }
 
-# Read-only API (publications/api.py): pages of at most 50 items (20 with bodies, offset at most
+# Read-only API (discovery/api.py): pages of at most 50 items (20 with bodies, offset at most
 # 10,000, set there); its search is off, the site's own /search/ cleans queries first.
 WAGTAILAPI_LIMIT_MAX = 50
 WAGTAILAPI_SEARCH_ENABLED = False

@@ -7,7 +7,7 @@ os.environ.setdefault("SECRET_KEY", "dev-only-insecure-key-never-used-in-product
 # No authenticator app needed to try the product locally; production and tests require 2FA.
 os.environ.setdefault("TWO_FACTOR_REQUIRED", "0")
 
-from .base import *  # noqa: E402, F403
+from .base import *  # noqa: F403
 
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 

@@ -10,10 +10,10 @@ import os
 
 os.environ["DEBUG"] = "0"
 
-from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: E402, F403
-from .base import env_bool, env_list  # noqa: E402
+from .base import *  # noqa: F403
+from .base import env_bool, env_list
 
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment.")
