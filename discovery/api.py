@@ -23,11 +23,15 @@ from experts.models import ExpertPage
 from publications.filters import PublicationFilters
 from publications.models import Byline, CommentaryPage
 
+# The listing's filters, from its facets; on experts, those of them the directory has too.
+FILTER_KEYS = frozenset(PublicationFilters.facet_keys())
+EXPERT_FILTER_KEYS = tuple(
+    key for key in PublicationFilters.facet_keys() if key in ExpertDirectoryFilters.facet_keys()
+)
 LISTING_FILTERS = {
-    CommentaryPage: (PublicationFilters, {"expert", "region", "competence", "year"}),
-    ExpertPage: (ExpertDirectoryFilters, {"region", "competence"}),
+    CommentaryPage: (PublicationFilters, FILTER_KEYS),
+    ExpertPage: (ExpertDirectoryFilters, frozenset(EXPERT_FILTER_KEYS)),
 }
-FILTER_KEYS = {"expert", "region", "competence", "year"}
 
 
 # What one anonymous request may cost (docs/api.md). The body is the heaviest field (a rendered
@@ -212,11 +216,11 @@ class FilteredPagesAPIViewSet(BoundedRequestMixin, PagesAPIViewSet):
         used = FILTER_KEYS.intersection(self.request.GET)
         if not used:
             return queryset
-        filters_class, allowed = LISTING_FILTERS.get(queryset.model, (None, set()))
+        filters_class, allowed = LISTING_FILTERS.get(queryset.model, (None, frozenset()))
         if filters_class is None:
             raise BadRequestError(
                 f"{', '.join(sorted(used))}: filter(s) need type=publications.CommentaryPage "
-                "(or, for region and competence, type=experts.ExpertPage)"
+                f"(or, for {' and '.join(EXPERT_FILTER_KEYS)}, type=experts.ExpertPage)"
             )
         if used - allowed:
             raise BadRequestError(

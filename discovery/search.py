@@ -11,19 +11,23 @@ from django.template.response import TemplateResponse
 
 from wagtail.models import Page
 
+from core.facets import page_number
 from editorial.visibility import visible_to_readers
 from experts.filters import ExpertDirectoryFilters
 from experts.models import ExpertPage
 from publications.cards import commentary_cards
 from publications.filters import PublicationFilters
 from publications.models import CommentaryPage
-from taxonomy.facets import page_number
 
 MAX_QUERY = 200  # characters; longer queries are cut, not refused
 PER_PAGE = 20
 
 
 NOT_A_WORD = re.compile(r"[\W_]+")
+# The filters experts have too, applied to them as the directory does: from the facets.
+SHARED_KEYS = tuple(
+    key for key in PublicationFilters.facet_keys() if key in ExpertDirectoryFilters.facet_keys()
+)
 
 
 def clean_query(raw):
@@ -53,7 +57,7 @@ def matching_experts(filters):
         return experts.none()
     if filters.facets["expert"].selected:
         experts = experts.filter(slug__in=filters.facets["expert"].values)
-    tags = {key: filters.facets[key].values for key in ("region", "competence")}
+    tags = {key: filters.facets[key].values for key in SHARED_KEYS}
     return ExpertDirectoryFilters(as_query(tags), experts).results
 
 

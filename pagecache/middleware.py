@@ -139,9 +139,9 @@ def recognised_parameters(request, response):
     known = set()
     context = getattr(response, "context_data", None) or {}
     for name, value in context.items():
-        labels = getattr(value, "facet_labels", None)
-        if labels and not isinstance(value, type):
-            known |= {key for key, _ in labels}
+        facet_keys = getattr(value, "facet_keys", None)
+        if facet_keys and not isinstance(value, type):
+            known |= set(facet_keys())
             if hasattr(value, "q"):
                 known.add("q")
         if name == "page_obj" or hasattr(value, "paginator"):
