@@ -16,15 +16,15 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.facets import page_number
 from core.models import AgoraPage
+from core.sanitize import SafeRichTextAPIField
 from editorial.visibility import (
     visible_to_readers,
     visible_to_readers_flag,
 )
 from pagecache import tags
-from taxonomy.facets import page_number
 from taxonomy.models import Competence, Region
-from taxonomy.sanitize import SafeRichTextAPIField
 
 PROFILE_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -74,7 +74,7 @@ class ExpertIndexPage(AgoraPage):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     # A string reference: the home page lives in publications, which imports this app.
-    parent_page_types = ["publications.HomePage"]
+    parent_page_types = ["core.HomePage"]
     subpage_types = ["experts.ExpertPage"]
     max_count = 1
 

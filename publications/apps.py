@@ -5,6 +5,7 @@ class PublicationsConfig(AppConfig):
     name = "publications"
 
     def ready(self):
-        from . import invalidation
+        from . import home, invalidation
 
         invalidation.connect()
+        home.register()

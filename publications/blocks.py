@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
-from taxonomy.sanitize import render_rich_text
+from core.sanitize import render_rich_text
 
 BODY_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
 
@@ -29,7 +29,7 @@ class QuoteBlock(blocks.StructBlock):
 
 
 class SafeRichTextBlock(blocks.RichTextBlock):
-    """Renders through the sanitiser (taxonomy/sanitize.py)."""
+    """Renders through the sanitiser (core/sanitize.py)."""
 
     def render_basic(self, value, context=None):
         return render_rich_text(value)

@@ -50,9 +50,10 @@ def named_urls(*names_and_args):
 
 def listing_urls():
     """Every page that lists commentaries or experts (each URL stands for its query variants)."""
+    from core.models import HomePage
     from experts.models import ExpertIndexPage
 
-    from .models import HomePage, PublicationIndexPage
+    from .models import PublicationIndexPage
 
     pages = Page.objects.live().type(HomePage, PublicationIndexPage, ExpertIndexPage)
     return [page.get_full_url() for page in pages] + named_urls(

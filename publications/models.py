@@ -1,9 +1,10 @@
-"""Commentaries, their listing and the home page."""
+"""Commentaries and their listing (the home page is core.models.HomePage; what it shows of
+the commentaries is publications.home)."""
 
 from functools import partial
 
 from django.db import models
-from django.db.models import Max, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -16,7 +17,6 @@ from taggit.models import ItemBase
 from wagtail.admin.panels import (
     FieldPanel,
     MultipleChooserPanel,
-    PageChooserPanel,
     TitleFieldPanel,
 )
 from wagtail.api import APIField
@@ -32,7 +32,7 @@ from editorial.visibility import (
 )
 from experts.models import ExpertPage
 from pagecache import tags
-from pagecache.memo import memoize, stamp
+from pagecache.memo import stamp
 from sitesettings.models import identity_for_request
 from taxonomy.models import Competence, Region
 
@@ -194,99 +194,11 @@ def with_listing_relations(queryset):
     )
 
 
-class HomePage(AgoraPage):
-    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
-    featured_commentary = models.ForeignKey(
-        "publications.CommentaryPage",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Shown first on the home page; the latest commentary if empty."),
-    )
-
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("intro"),
-        PageChooserPanel("featured_commentary", "publications.CommentaryPage"),
-    ]
-    parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["publications.PublicationIndexPage", "experts.ExpertIndexPage"]
-    max_count = 1
-
-    class Meta:
-        verbose_name = _("home page")
-
-    latest_count = 6
-    hub_count = 6
-    expert_count = 6
-
-    def get_context(self, request, *args, **kwargs):
-        from .hubs import VOCABULARIES
-
-        context = super().get_context(request, *args, **kwargs)
-        # What the home page shows changes only when something is published: kept till then.
-        featured_id, latest_ids, hubs, expert_ids = memoize(
-            "home", (self.pk, self.featured_commentary_id), self.selection
-        )
-        cards = commentary_cards(request, [*featured_id, *latest_ids], level=3)
-        featured = cards.pop(0) if featured_id and cards and cards[0].pk in featured_id else None
-        context.update(
-            featured=featured,
-            latest=cards,
-            hubs=[(VOCABULARIES[key], tags) for key, tags in hubs],
-            experts=in_order_of(ExpertPage.objects.all(), expert_ids),
-        )
-        return context
-
-    def selection(self):
-        """Ids and counts the home page shows: ([featured], [latest], hubs, [experts])."""
-        from .hubs import VOCABULARIES
-
-        visible = visible_to_readers(CommentaryPage.objects.all())
-        newest = visible.order_by("-date", "-pk").values_list("pk", flat=True)
-        featured = []
-        if self.featured_commentary_id:
-            # A featured page that was since unpublished or made private is passed over.
-            featured = list(
-                visible.filter(pk=self.featured_commentary_id).values_list("pk", flat=True)
-            )
-        if featured:
-            latest = list(newest.exclude(pk=featured[0])[: self.latest_count])
-        else:
-            latest = list(newest[: self.latest_count + 1])
-            featured, latest = latest[:1], latest[1:]
-        hubs = [
-            (key, list(vocabulary.most_active(self.hub_count, visible)))
-            for key, vocabulary in VOCABULARIES.items()
-        ]
-        return featured, latest, hubs, self.active_experts(visible)
-
-    def active_experts(self, visible, scan=300):
-        """The visible experts who published most recently: read from the newest bylines back
-        (an index walk), or when the newest few hundred name too few, ranked over all."""
-        experts = visible_to_readers(ExpertPage.objects.all()).values("pk")
-        bylines = Byline.objects.filter(commentary__in=visible.values("pk"), expert__in=experts)
-        newest = bylines.order_by("-commentary__date", "-commentary_id", "sort_order", "pk")
-        found = list(dict.fromkeys(newest.values_list("expert_id", flat=True)[:scan]))
-        if len(found) >= self.expert_count:
-            return found[: self.expert_count]
-        latest = Max("bylines__commentary__date", filter=Q(bylines__commentary__in=visible))
-        ranked = (
-            visible_to_readers(ExpertPage.objects.all())
-            .values("pk")
-            .annotate(latest_date=latest)
-            .filter(latest_date__isnull=False)
-            .order_by("-latest_date", "pk")
-        )
-        return [row["pk"] for row in ranked[: self.expert_count]]
-
-
 class PublicationIndexPage(AgoraPage):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["publications.HomePage"]
+    parent_page_types = ["core.HomePage"]
     subpage_types = ["publications.CommentaryPage"]
     max_count = 1
     per_page = 20

@@ -12,7 +12,9 @@ from editorial.visibility import visible_to_readers
 from publications.models import CommentaryPage
 
 OURS = [
-    model for model in get_page_models() if model._meta.app_label in ("publications", "experts")
+    model
+    for model in get_page_models()
+    if model._meta.app_label in ("core", "publications", "experts")
 ]
 
 

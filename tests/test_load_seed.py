@@ -4,8 +4,9 @@ from django.core.management import call_command
 
 from wagtail.models import Page, Revision, Site
 
+from core.models import HomePage
 from experts.models import ExpertIndexPage, ExpertPage
-from publications.models import CommentaryPage, HomePage, PublicationIndexPage
+from publications.models import CommentaryPage, PublicationIndexPage
 
 
 def load_seed():

@@ -9,8 +9,9 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 import pytest
 from bs4 import BeautifulSoup
 
+from core.models import HomePage
 from experts.models import ExpertIndexPage, ExpertPage
-from publications.models import CommentaryPage, HomePage, PublicationIndexPage
+from publications.models import CommentaryPage, PublicationIndexPage
 
 from .conftest import SEED_COMMENTARY_URL, SEED_EXPERT_URL, sign_in
 

@@ -5,7 +5,8 @@ from django.utils.text import slugify
 import factory
 import wagtail_factories
 
-from publications.models import Byline, CommentaryPage, HomePage, PublicationIndexPage
+from core.models import HomePage
+from publications.models import Byline, CommentaryPage, PublicationIndexPage
 
 from .experts import set_tags
 

@@ -1,5 +1,5 @@
 """The commentary's article as a fragment ({% publishedcache %}: Wagtail's page fragment cache
-in the memo's store, publications/templatetags/agora.py) and the release in every memo key
+in the memo's store, core/templatetags/core_tags.py) and the release in every memo key
 (pagecache.memo.release).
 
 - A name published while the article renders (after its relations were read, before the

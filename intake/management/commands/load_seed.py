@@ -7,13 +7,14 @@ from django.db import transaction
 
 from wagtail.models import Page, Site
 
+from core.models import HomePage
 from editorial.roles import ensure_editorial_setup
 from experts.models import ExpertIndexPage
 from intake.importer import CommentaryImporter, Refused, read_export, save
 from intake.models import ImportRecord
 from intake.sample import load_sample
 from pagecache.purge import purge
-from publications.models import HomePage, PublicationIndexPage
+from publications.models import PublicationIndexPage
 
 from .import_commentary import report
 

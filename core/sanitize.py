@@ -2,7 +2,7 @@
 
 Wagtail's editor whitelists what editors type, but rich text also arrives by import, API or a
 direct database write; rendering it through an allow-list means a stored script can never run.
-It lives in the lowest app so that experts, publications and the API can all use it.
+It lives in core, below every page app, so that experts, publications and the API can use it.
 """
 
 from django.utils.safestring import mark_safe
