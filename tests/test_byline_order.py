@@ -206,6 +206,7 @@ AFTER = [("publications", "0007_byline_order_tie_breaker")]
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_schema_after")
 def test_the_migration_renumbers_tied_and_gapped_bylines(site_tree):
     experts = [ExpertPageFactory(parent=site_tree["experts"]) for _ in range(3)]
     tied = CommentaryPageFactory(parent=site_tree["publications"], authors=experts)

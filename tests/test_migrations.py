@@ -20,6 +20,9 @@ def migrate(targets):
     executor.migrate(targets)
 
 
+pytestmark = pytest.mark.usefixtures("latest_schema_after")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_unnumbered_bylines_are_numbered_in_the_order_they_were_made(site_tree):
     experts = [ExpertPageFactory(parent=site_tree["experts"]) for _ in range(3)]
