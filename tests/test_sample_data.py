@@ -23,7 +23,7 @@ from publications.models import (
     PublicationIndexPage,
 )
 
-from .conftest import sign_in
+from .conftest import ensure_wagtail_base, sign_in
 
 SEED_COMMENTARIES, SEED_EXPERTS = 1, 1
 
@@ -119,6 +119,9 @@ def test_the_tree_stays_consistent_and_wagtail_can_add_after_it(db):
 class SamplePagesTest(WagtailPageTestCase):
     @classmethod
     def setUpTestData(cls):
+        # Before any pytest fixture: a transactional test earlier on this worker may have
+        # flushed Wagtail's root page (seen on PostgreSQL under pytest-xdist).
+        ensure_wagtail_base()
         load(12)
 
     def sample_commentary(self):
