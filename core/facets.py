@@ -403,10 +403,13 @@ class FacetedFilters:
             return [v for v in bound.values if v != option.value]
         return [*bound.values, option.value] if bound.multiple else [option.value]
 
+    def result_count(self, queryset):
+        """How many results `queryset` (the filtered results, ordered) holds."""
+        return self.memo("total", queryset.count)
+
     def paginate(self, queryset, per_page):
         paginator = Paginator(queryset, per_page)
-        if self.scope is not None:
-            paginator.count = self.memo("total", queryset.count)  # a cached_property
+        paginator.count = self.result_count(queryset)  # a cached_property
         return paginator.get_page(page_number(self.query.get("page")))
 
     @property

@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from wagtail.models import Page
 
 from experts.models import ExpertCompetence, ExpertIndexPage, ExpertPage, ExpertRegion
+from publications import totals
 from publications.models import (
     Byline,
     CommentaryCompetence,
@@ -266,6 +267,8 @@ def load_sample(n, stdout, progress_every=None):
         experts = load_experts(expert_pool_size(n), regions, competences, stdout)
         created = load_commentaries(n, experts, regions, competences, stdout, progress_every)
         if created:
+            # Written in bulk, without the signals that keep the listing's totals.
+            totals.mark_everything()
             analyze_tables()
     return created
 

@@ -5,7 +5,8 @@ class PublicationsConfig(AppConfig):
     name = "publications"
 
     def ready(self):
-        from . import home, invalidation
+        from . import home, invalidation, totals
 
         invalidation.connect()
+        totals.connect()
         home.register()

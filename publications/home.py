@@ -12,6 +12,7 @@ from experts.models import ExpertPage
 from .cards import commentary_cards
 from .hubs import VOCABULARIES
 from .models import Byline, CommentaryPage, in_order_of
+from .totals import ListingTotals
 
 
 def visible_commentaries():
@@ -54,7 +55,11 @@ class Hubs:
     hub_count = 6
 
     def select(self, page):
-        """[(vocabulary key, [tags with their counts])]."""
+        """[(vocabulary key, [tags with their counts])]: the counts the listing's filters show
+        (its stored totals), else counted over every visible commentary."""
+        listing = ListingTotals.of_the_site()
+        if listing is not None:
+            return [(key, listing.top(key, self.hub_count)) for key in VOCABULARIES]
         visible = visible_commentaries()
         return [
             (key, list(vocabulary.most_active(self.hub_count, visible)))

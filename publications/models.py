@@ -27,7 +27,6 @@ from wagtail.search import index
 from core.models import AgoraPage
 from editorial.visibility import (
     is_visible_to_readers,
-    visible_to_readers,
     visible_to_readers_flag,
 )
 from experts.models import ExpertPage
@@ -208,16 +207,20 @@ class PublicationIndexPage(AgoraPage):
 
     def get_context(self, request, *args, **kwargs):
         from .filters import PublicationFilters
+        from .totals import ListingTotals
 
         context = super().get_context(request, *args, **kwargs)
-        # Restrictions as a subquery: a listing served from the memo reads none of them.
-        commentaries = visible_to_readers(CommentaryPage.objects.child_of(self))
-        filters = PublicationFilters(request.GET, commentaries, scope=f"listing:{self.pk}")
+        # The listing's rows (publications.totals) stand for the visibility rule; a listing
+        # served from the memo reads none of them.
+        listing = ListingTotals(self)
+        filters = PublicationFilters(
+            request.GET, listing.commentaries(), scope=f"listing:{self.pk}", totals=listing
+        )
         ordered = filters.results.order_by("-date", "-pk").values_list("pk", flat=True)
         page_obj = filters.paginate(ordered, self.per_page)
         # Which ids a page holds changes only with a publish, like the counts: kept as well
         # (page 500 is otherwise an OFFSET of 10,000 rows on every request).
-        ids = filters.memo(f"page-{page_obj.number}", partial(list, page_obj.object_list))
+        ids = filters.memo(f"page-{page_obj.number}", partial(filters.read, page_obj.object_list))
         page_obj.object_list = commentary_cards(request, ids, level=3)
         context.update(
             filters=filters,
@@ -415,3 +418,47 @@ def in_order_of(queryset, ids):
     """The objects with these ids, in the order of the ids (one query, none if no ids)."""
     position = {pk: index for index, pk in enumerate(ids)}
     return sorted(queryset.filter(pk__in=ids), key=lambda obj: position[obj.pk])
+
+
+class FacetTotal(models.Model):
+    """How many reader-visible commentaries of a listing carry each value of a facet (an
+    expert's, a tag's or a year's id; `all` counts them all), so the unfiltered listing reads its
+    counts instead of grouping every commentary. Kept by publications.totals."""
+
+    listing = models.ForeignKey(PublicationIndexPage, on_delete=models.CASCADE, related_name="+")
+    facet = models.CharField(max_length=20)
+    value = models.IntegerField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "facet", "value"], name="facet_total_once")
+        ]
+
+    def __str__(self):
+        return f"{self.facet} {self.value}: {self.count}"
+
+
+class StaleFacetTotal(models.Model):
+    """A total to count again, recorded in the transaction of the change that made it stale: a
+    facet value, a commentary (all its values as they are when counted) or `all`."""
+
+    kind = models.CharField(max_length=20)
+    value = models.IntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.kind} {self.value}"
+
+
+class ListedCommentary(models.Model):
+    """A commentary readers see in a listing: the one rule (editorial.visibility), evaluated
+    when a change to it is counted (publications.totals), so the listing pages, filters and
+    counts over these rows instead of checking every page's state and restrictions."""
+
+    commentary = models.OneToOneField(
+        CommentaryPage, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    listing = models.ForeignKey(PublicationIndexPage, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self):
+        return str(self.commentary_id)

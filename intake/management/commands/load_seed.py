@@ -14,6 +14,7 @@ from intake.importer import CommentaryImporter, Refused, read_export, save
 from intake.models import ImportRecord
 from intake.sample import load_sample
 from pagecache.purge import purge
+from publications import totals
 from publications.models import PublicationIndexPage
 
 from .import_commentary import report
@@ -56,6 +57,8 @@ class Command(BaseCommand):
                 f"Sample data ready in {time.monotonic() - started:.1f}s. "
                 "Run 'manage.py update_index' to make it searchable."
             )
+        # The listing's rows and totals: counted here, so the first reader does not wait.
+        totals.refresh()
 
 
 def load_seed_file(command, path):
