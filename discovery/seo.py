@@ -1,12 +1,15 @@
-"""For search engines and reference managers: the sitemap (Wagtail's pages plus the hubs),
-robots.txt, the canonical URL of a page, citation downloads."""
+"""For search engines and reference managers: the sitemap (an index of files of Wagtail's pages
+and of the hubs), robots.txt, the canonical URL of a page, citation downloads."""
 
 from django.contrib.sitemaps import Sitemap as DjangoSitemap
+from django.db.models import Max
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
+from wagtail.contrib.sitemaps.views import index as wagtail_sitemap_index
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Site
 
@@ -24,11 +27,33 @@ class HubSitemap(DjangoSitemap):
         return reverse(vocab.hub_url_name, args=[tag.slug])
 
 
-SITEMAPS = {"pages": WagtailSitemap, "hubs": HubSitemap}
+class PageSitemap(WagtailSitemap):
+    """Wagtail's pages, a few thousand per file: one file may list 50,000 URLs, and Django's
+    view serves only the first file of a section when asked for none (at 100,000 commentaries
+    half the site was missing, and building one file took ten seconds)."""
+
+    limit = 500
+
+    def get_latest_lastmod(self):
+        """For the index, in one aggregate (Django's default reads every page)."""
+        latest = Max(Coalesce("last_published_at", "latest_revision_created_at"))
+        return self.items().order_by().aggregate(latest=latest)["latest"]
 
 
-def sitemap(request):
-    return wagtail_sitemap(request, sitemaps=SITEMAPS)
+SITEMAPS = {"pages": PageSitemap, "hubs": HubSitemap}
+
+
+def sitemap_index(request):
+    """/sitemap.xml: the index of the sections' files (`?p=` numbers a section's files)."""
+    return wagtail_sitemap_index(
+        request, sitemaps=SITEMAPS, sitemap_url_name="discovery:sitemap-section"
+    )
+
+
+def sitemap(request, section):
+    if section not in SITEMAPS:
+        raise Http404
+    return wagtail_sitemap(request, sitemaps=SITEMAPS, section=section)
 
 
 @require_GET

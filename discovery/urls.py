@@ -18,7 +18,8 @@ def feed_paths(prefix, name, **kwargs):
 
 
 urlpatterns = [
-    path("sitemap.xml", seo.sitemap, name="sitemap"),
+    path("sitemap.xml", seo.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", seo.sitemap, name="sitemap-section"),
     path("robots.txt", seo.robots_txt, name="robots"),
     path("search/", search.search, name="search"),
     re_path(

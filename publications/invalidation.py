@@ -62,6 +62,8 @@ def listing_urls():
         ("discovery:publications-feed-rss",),
         ("discovery:publications-feed-atom",),
         ("discovery:sitemap",),
+        ("discovery:sitemap-section", "pages"),
+        ("discovery:sitemap-section", "hubs"),
         ("discovery:search",),
         ("wagtailapi:pages:listing",),
     )

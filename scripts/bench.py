@@ -100,6 +100,7 @@ GROUPS = {
     "API detail": None,
     "citation (BibTeX)": None,
     "sitemap.xml": None,
+    "sitemap, a file of pages": None,
     "robots.txt": None,
 }
 

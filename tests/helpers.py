@@ -1,7 +1,8 @@
 """Reading rendered pages the way a reader sees them."""
 
 import re
-from urllib.parse import urlencode
+import xml.etree.ElementTree as ET
+from urllib.parse import urlencode, urlsplit
 
 from bs4 import BeautifulSoup
 
@@ -45,3 +46,28 @@ def form_query(page, toggle=None):
     elif toggle:
         pairs.append(toggle)
     return urlencode(pairs)
+
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def sitemap_files(client):
+    """The files the sitemap index (/sitemap.xml) names, each fetched: [(path, response)]."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    root = ET.fromstring(index.content)  # noqa: S314 - our own test response
+    assert root.tag == f"{SITEMAP}sitemapindex"
+    files = []
+    for entry in root:
+        loc = urlsplit(entry.findtext(f"{SITEMAP}loc"))
+        path = f"{loc.path}?{loc.query}" if loc.query else loc.path
+        response = client.get(path)
+        assert response.status_code == 200, path
+        files.append((path, response))
+    assert files, "the sitemap index names no file"
+    return files
+
+
+def sitemap_text(client):
+    """Everything the sitemap lists, all its files together."""
+    return "".join(response.content.decode() for _, response in sitemap_files(client))

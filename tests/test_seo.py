@@ -3,17 +3,26 @@
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
-from .helpers import soup
+import pytest
+
+from discovery.seo import PageSitemap
+
+from .helpers import sitemap_files, soup
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def sitemap_entries(client):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ET.fromstring(response.content)  # noqa: S314  (our own test response)
-    assert root.tag == f"{SM}urlset"
-    return {url.findtext(f"{SM}loc"): url.findtext(f"{SM}lastmod") for url in root}
+    """{loc: lastmod} of every URL in every file the index names (each URL once)."""
+    entries = {}
+    for path, response in sitemap_files(client):
+        root = ET.fromstring(response.content)  # noqa: S314  (our own test response)
+        assert root.tag == f"{SM}urlset", path
+        for url in root:
+            loc = url.findtext(f"{SM}loc")
+            assert loc not in entries, f"{loc} listed twice"
+            entries[loc] = url.findtext(f"{SM}lastmod")
+    return entries
 
 
 def test_sitemap_lists_live_public_pages_with_lastmod(corpus, client):
@@ -28,6 +37,25 @@ def test_sitemap_lists_live_public_pages_with_lastmod(corpus, client):
     japan_security = next(loc for loc in entries if loc.endswith("/japan-security/"))
     published = corpus["japan_security"].specific_class.objects.get(slug="japan-security")
     assert entries[japan_security] == published.last_published_at.date().isoformat()
+
+
+def test_a_section_longer_than_a_file_is_split_and_each_page_listed_once(
+    corpus, client, monkeypatch
+):
+    """A file lists at most `limit` pages (the protocol allows 50,000; Django's view served only
+    the first file of a section, so at 100,000 commentaries half the site was missing)."""
+    everything = set(sitemap_entries(client))
+    monkeypatch.setattr(PageSitemap, "limit", 2)
+    files = [path for path, _ in sitemap_files(client)]
+    assert "/sitemap-pages.xml?p=2" in files and "/sitemap-hubs.xml" in files
+    assert set(sitemap_entries(client)) == everything
+
+
+@pytest.mark.parametrize(
+    "path", ["/sitemap-nothing.xml", "/sitemap-pages.xml?p=99", "/sitemap-pages.xml?p=x"]
+)
+def test_a_sitemap_file_that_does_not_exist_is_a_404(site_tree, client, path):
+    assert client.get(path).status_code == 404
 
 
 def test_robots_txt_points_to_the_sitemap(client, site_tree):

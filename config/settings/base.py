@@ -172,6 +172,7 @@ PAGE_CACHE_QUERY_PARAMETERS = {
     "discovery:publications-feed-rss": _FEED_FILTERS,
     "discovery:publications-feed-atom": _FEED_FILTERS,
     "wagtailapi:*": None,
+    "discovery:sitemap-section": ("p",),  # a section's files
 }
 # The public API has no sign-in (docs/api.md): no authenticator, so a request never opens the
 # session and Django adds no `Vary: Cookie`, which would keep every response out of the proxy.

@@ -27,6 +27,8 @@ LISTINGS = {
     "/publications/feed/",
     "/publications/feed/atom/",
     "/sitemap.xml",
+    "/sitemap-pages.xml",
+    "/sitemap-hubs.xml",
     "/search/",
     "/api/v2/pages/",
 }

@@ -25,6 +25,7 @@ PUBLIC = [
     "/competences/",
     "/publications/feed/",
     "/sitemap.xml",
+    "/sitemap-pages.xml",
     "/search/?q=japan",
 ]
 
@@ -157,6 +158,7 @@ UNRECOGNISED = [
     "/experts/?q=anna",
     "/publications/feed/?x=1",
     "/sitemap.xml?x=1",
+    "/sitemap-pages.xml?x=1",
     "/regions/japan/?x=1",
 ]
 

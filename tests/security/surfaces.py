@@ -24,6 +24,8 @@ SEED_PUBLIC_URLS = [
     f"{SEED_COMMENTARY_URL}cite.bib",
     f"{SEED_COMMENTARY_URL}cite.json",
     "/sitemap.xml",
+    "/sitemap-pages.xml",
+    "/sitemap-hubs.xml",
 ]
 # The listings' and hubs' own keys, the API's, and a few a page might be tempted to echo.
 QUERY_KEYS = ["expert", "region", "competence", "year", "letter", "page", "q", "type", "limit"]

@@ -11,6 +11,7 @@ import pytest
 from ..factories.experts import ExpertPageFactory
 from ..factories.publications import CommentaryPageFactory
 from ..factories.taxonomy import CompetenceFactory, RegionFactory
+from ..helpers import sitemap_text
 
 SECRET_LEAD = "Secretlead of the private commentary."
 
@@ -91,6 +92,8 @@ def test_private_commentary_not_readable_at_alias_address(private_with_alias, cl
         "/regions/aliasland/feed/",
         "/experts/alias-author/feed/",
         "/sitemap.xml",
+        "/sitemap-pages.xml",
+        "/sitemap-hubs.xml",
         "/publications/public-neighbour/",  # its related cards
     ],
 )
@@ -124,5 +127,5 @@ def test_alias_of_a_public_commentary_stays_visible(private_with_alias, client):
     alias = private_with_alias["alias"]
     assert client.get(f"/api/v2/pages/{alias.pk}/").status_code == 200
     assert client.get("/publications/secret-alias/cite.bib").status_code == 200
-    assert "secret-alias" in client.get("/sitemap.xml").content.decode()
+    assert "secret-alias" in sitemap_text(client)
     assert "/publications/secret-alias/" in client.get("/search/?q=secrettitle").content.decode()

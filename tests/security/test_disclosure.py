@@ -12,6 +12,7 @@ from wagtail.models import Collection, CollectionViewRestriction
 
 import pytest
 
+from ..helpers import sitemap_text
 from ..test_visibility import URLS
 
 HIDDEN_SLUGS = ["hidden-draft", "hidden-private", "hidden-scheduled", "hidden-private-expert"]
@@ -28,6 +29,8 @@ SURFACES = [
     "/regions/japan/feed/",
     "/competences/security/feed/atom/",
     "/sitemap.xml",
+    "/sitemap-pages.xml",
+    "/sitemap-hubs.xml",
     "/api/v2/pages/?limit=50",
     "/api/v2/pages/?type=publications.CommentaryPage&limit=50&fields=*",
     "/api/v2/pages/?type=experts.ExpertPage&limit=50&fields=*",
@@ -79,7 +82,7 @@ def test_the_sweep_can_see_what_is_public(hidden_everything, client):
     """The sweep is not blind: the public counterparts do show on the same surfaces."""
     assert "Japan security" in client.get("/search/?q=Japan").content.decode()
     assert "Public image" in client.get("/api/v2/images/?limit=50").content.decode()
-    assert "anna-petrova" in client.get("/sitemap.xml").content.decode()
+    assert "anna-petrova" in sitemap_text(client)
 
 
 @pytest.mark.parametrize("key", ["draft", "private", "scheduled"])
