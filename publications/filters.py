@@ -89,7 +89,7 @@ class PublicationFilters(FacetedFilters):
         if self.totals is not None:
             self.totals.ensure_fresh()
             if not any(bound.selected for k, bound in self.facets.items() if k != key):
-                return self.totals.rows(key)
+                return self.totals.rows(key, self.facets[key].values)
         return super().count_rows(key, ored)
 
     def result_count(self, queryset):

@@ -12,7 +12,7 @@ from experts.models import ExpertPage
 from .cards import commentary_cards
 from .hubs import VOCABULARIES
 from .models import Byline, CommentaryPage, in_order_of
-from .totals import ListingTotals
+from .totals import busiest
 
 
 def visible_commentaries():
@@ -56,15 +56,8 @@ class Hubs:
 
     def select(self, page):
         """[(vocabulary key, [tags with their counts])]: the counts the listing's filters show
-        (its stored totals), else counted over every visible commentary."""
-        listing = ListingTotals.of_the_site()
-        if listing is not None:
-            return [(key, listing.top(key, self.hub_count)) for key in VOCABULARIES]
-        visible = visible_commentaries()
-        return [
-            (key, list(vocabulary.most_active(self.hub_count, visible)))
-            for key, vocabulary in VOCABULARIES.items()
-        ]
+        (publications.totals)."""
+        return [(key, busiest(key, self.hub_count)) for key in VOCABULARIES]
 
     def context(self, request, page, selected):
         return {"hubs": [(VOCABULARIES[key], tags) for key, tags in selected]}

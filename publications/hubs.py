@@ -3,13 +3,14 @@ left out. Used by the hub views and the home page."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F
+from django.db.models import Count
 
 from editorial.visibility import visible_to_readers
 from experts.models import ExpertCompetence, ExpertPage, ExpertRegion
 from taxonomy.models import Competence, Region
 
-from .models import CommentaryCompetence, CommentaryPage, CommentaryRegion
+from .models import CommentaryCompetence, CommentaryRegion
+from .totals import site_commentaries, site_counts
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,10 @@ class Vocabulary:
         return f"discovery:{self.key}-feed-atom"
 
     def commentaries(self, tag):
+        """The tag's commentaries readers see: those of the listing's rows (publications.totals),
+        so a hub shows what the listing filtered by the tag shows."""
         tagged = self.commentary_through.objects.filter(tag=tag).values("content_object_id")
-        return visible_to_readers(CommentaryPage.objects.filter(pk__in=tagged))
+        return site_commentaries().filter(pk__in=tagged)
 
     def experts(self, tag):
         tagged = self.expert_through.objects.filter(tag=tag).values("content_object_id")
@@ -47,29 +50,15 @@ class Vocabulary:
 
     def in_use(self):
         """The tags on at least one visible commentary or expert, by name, each with
-        `commentary_count` and `expert_count`: two grouped counts, then the tags."""
-        commentaries = _counts(
-            self.commentary_through, visible_to_readers(CommentaryPage.objects.all())
-        )
+        `commentary_count` (the listing's stored totals) and `expert_count` (one grouped
+        count), then the tags."""
+        commentaries = site_counts(self.key)[self.key]  # what the listing's filters count
         experts = _counts(self.expert_through, visible_to_readers(ExpertPage.objects.all()))
         tags = list(self.model.objects.filter(pk__in={*commentaries, *experts}).order_by("name"))
         for tag in tags:
             tag.commentary_count = commentaries.get(tag.pk, 0)
             tag.expert_count = experts.get(tag.pk, 0)
         return tags
-
-    def most_active(self, limit, commentaries=None):
-        """The tags on most visible commentaries, as rows of slug, name, commentary_count."""
-        if commentaries is None:
-            commentaries = visible_to_readers(CommentaryPage.objects.all())
-        return (
-            self.commentary_through.objects.filter(content_object__in=commentaries.values("pk"))
-            .values(slug=F("tag__slug"), name=F("tag__name"))
-            # A page carries a tag once (a unique constraint): no DISTINCT needed, which lets
-            # PostgreSQL count with a hash instead of sorting every row.
-            .annotate(commentary_count=Count("pk"))
-            .order_by("-commentary_count", "name")[:limit]
-        )
 
 
 def _counts(through, visible):

@@ -27,6 +27,7 @@ from wagtail.search import index
 from core.models import AgoraPage
 from editorial.visibility import (
     is_visible_to_readers,
+    visible_to_readers,
     visible_to_readers_flag,
 )
 from experts.models import ExpertPage
@@ -220,7 +221,7 @@ class PublicationIndexPage(AgoraPage):
         page_obj = filters.paginate(ordered, self.per_page)
         # Which ids a page holds changes only with a publish, like the counts: kept as well
         # (page 500 is otherwise an OFFSET of 10,000 rows on every request).
-        ids = filters.memo(f"page-{page_obj.number}", partial(filters.read, page_obj.object_list))
+        ids = filters.memo(f"page-{page_obj.number}", partial(self.shown, filters, page_obj))
         page_obj.object_list = commentary_cards(request, ids, level=3)
         context.update(
             filters=filters,
@@ -229,6 +230,16 @@ class PublicationIndexPage(AgoraPage):
             canonical_query=filters.canonical_query(),
         )
         return context
+
+    @staticmethod
+    def shown(filters, page_obj):
+        """The ids of the page's commentaries, each checked against the rule once more: the
+        listing's rows stand for it, and a row stale by a write that bypassed Wagtail (a
+        queryset update of `live`) must not show a hidden page."""
+        ids = filters.read(page_obj.object_list)
+        visible = visible_to_readers(CommentaryPage.objects.filter(pk__in=ids))
+        checked = set(visible.values_list("pk", flat=True))
+        return [pk for pk in ids if pk in checked]
 
 
 class CommentaryPage(AgoraPage):

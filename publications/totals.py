@@ -19,12 +19,13 @@ commentaries a change touched (and their aliases) or, after a section's change, 
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from wagtail.models import Page, PageViewRestriction
 
+from core.facets import MAX_OPTIONS
 from editorial.visibility import visible_to_readers
 from experts.models import ExpertPage
 from taxonomy.models import Competence, Region
@@ -206,8 +207,60 @@ def mark_everything():
     mark(ALL, [0])
 
 
+def ensure_fresh():
+    """Count what is stale before reading the rows or totals (normally done after the commit
+    already: one query)."""
+    if StaleFacetTotal.objects.exists():
+        refresh()
+
+
+def site_commentaries():
+    """What readers see of the commentaries, fresh: the listings' rows (the rule, evaluated
+    when a change was counted). Commentaries live in the listing (`parent_page_types`)."""
+    ensure_fresh()
+    return CommentaryPage.objects.filter(pk__in=ListedCommentary.objects.values("commentary_id"))
+
+
+def site_counts(*facets):
+    """{facet: {value id: n}} over the listings' commentaries, fresh, in one query."""
+    ensure_fresh()
+    found = {facet: defaultdict(int) for facet in facets}
+    rows = FacetTotal.objects.filter(facet__in=facets).values_list("facet", "value", "count")
+    for facet, value, n in rows:
+        found[facet][value] += n
+    return found
+
+
+def named(facet, found, in_use):
+    """Rows like a facet's count query, {"value", "label", "n"}, for the counts `found` of the
+    values `in_use` (a subquery: 2,000 expert ids as parameters took longer to send than the
+    query took to run); hidden experts are left out."""
+    if facet == YEAR:
+        return [{"value": year, "n": n} for year, n in found.items()]
+    if facet == EXPERT:
+        names = visible_experts().filter(pk__in=in_use).values_list("pk", "slug", "title")
+    else:
+        tag_model, _ = TAGS[facet]
+        names = tag_model.objects.filter(pk__in=in_use).values_list("pk", "slug", "name")
+    return [
+        {"value": slug, "label": label, "n": found[pk]} for pk, slug, label in names if pk in found
+    ]
+
+
+def busiest(facet, limit):
+    """A tag facet's values on most of the listings' commentaries, as rows of slug, name and
+    commentary_count, most first, then by name: what the listing's filters count."""
+    found = site_counts(facet)[facet]
+    in_use = FacetTotal.objects.filter(facet=facet).values("value")
+    rows = [
+        {"slug": row["value"], "name": row["label"], "commentary_count": row["n"]}
+        for row in named(facet, found, in_use)
+    ]
+    return sorted(rows, key=lambda row: (-row["commentary_count"], row["name"]))[:limit]
+
+
 class ListingTotals:
-    """The stored totals of one listing, read in one query (after counting what is stale)."""
+    """The rows and stored totals of one listing; the totals read in one query."""
 
     def __init__(self, listing):
         self.listing = listing
@@ -215,10 +268,8 @@ class ListingTotals:
         self._fresh = False
 
     def ensure_fresh(self):
-        """Count what is stale first (normally done after the commit already: one query)."""
         if not self._fresh:
-            if StaleFacetTotal.objects.exists():
-                refresh()
+            ensure_fresh()
             self._fresh = True
 
     def commentaries(self):
@@ -238,39 +289,29 @@ class ListingTotals:
     def total(self):
         return self.by_facet()[ALL].get(0, 0)
 
-    @classmethod
-    def of_the_site(cls):
-        """The totals of the publications listing (there is one: `max_count`), or None."""
-        listing = PublicationIndexPage.objects.order_by("path").first()
-        return cls(listing) if listing else None
-
-    def top(self, facet, limit):
-        """The tag facet's values on most of the listing's commentaries: rows of slug, name
-        and commentary_count, most first, then by name."""
-        rows = [
-            {"slug": row["value"], "name": row["label"], "commentary_count": row["n"]}
-            for row in self.rows(facet)
-        ]
-        return sorted(rows, key=lambda row: (-row["commentary_count"], row["name"]))[:limit]
-
-    def rows(self, facet):
-        """Rows like a facet's count query: {"value", "label", "n"} per value in use."""
+    def rows(self, facet, selected=()):
+        """Rows like a facet's count query: {"value", "label", "n"} per value in use. Of a facet
+        with more values than a facet lists (2,000 experts), only those that can be listed are
+        named: the selected ones (slugs) and those with as many commentaries as the last listed
+        one; the rest, only counted, get no name (naming them was the listing's longest query)."""
         found = self.by_facet()[facet]
-        if facet == YEAR:
-            return [{"value": year, "n": n} for year, n in found.items()]
-        # Named through a subquery: 2,000 expert ids as parameters took longer to send than
-        # the query took to run.
         in_use = FacetTotal.objects.filter(listing=self.listing, facet=facet).values("value")
-        if facet == EXPERT:
-            named = visible_experts().filter(pk__in=in_use).values_list("pk", "slug", "title")
-        else:
-            tag_model, _ = TAGS[facet]
-            named = tag_model.objects.filter(pk__in=in_use).values_list("pk", "slug", "name")
-        return [
-            {"value": slug, "label": label, "n": found[pk]}
-            for pk, slug, label in named
-            if pk in found
+        if facet != EXPERT or len(found) <= MAX_OPTIONS:
+            return named(facet, found, in_use)
+        least = sorted(found.values(), reverse=True)[MAX_OPTIONS - 1]
+        listable = [pk for pk, n in found.items() if n >= least]
+        names = visible_experts().filter(Q(pk__in=listable) | Q(slug__in=list(selected)))
+        rows, seen = [], set()
+        for pk, slug, title in names.values_list("pk", "slug", "title"):
+            if pk in found:
+                rows.append({"value": slug, "label": title, "n": found[pk]})
+                seen.add(pk)
+        unnamed = [
+            {"value": f"unnamed-{pk}", "label": "", "n": n}
+            for pk, n in found.items()
+            if pk not in seen
         ]
+        return rows + unnamed
 
 
 # What makes a total stale. Draft saves (Wagtail saves them with `update_fields`) change

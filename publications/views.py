@@ -26,11 +26,11 @@ def tag_index(request, vocabulary):
 def tag_hub(request, vocabulary, slug):
     vocab = VOCABULARIES[vocabulary]
     tag = get_object_or_404(vocab.model, slug=slug)
-    commentaries = vocab.commentaries(tag)
     experts = vocab.experts(tag)
 
     def figures():
         """Counted over every commentary on the tag: kept until the next publish."""
+        commentaries = vocab.commentaries(tag)
         latest = commentaries.order_by("-date", "-pk").values_list("pk", flat=True)[:LATEST]
         return list(latest), commentaries.count(), experts.count()
 

@@ -21,8 +21,10 @@ from publications import totals
 from publications.filters import PublicationFilters
 from publications.models import Byline, FacetTotal, ListedCommentary, StaleFacetTotal
 
+from .factories.experts import ExpertPageFactory
+from .factories.publications import CommentaryPageFactory
 from .factories.taxonomy import RegionFactory
-from .helpers import facet_options, soup
+from .helpers import facet_options, soup, titles
 from .pagecache.conftest import build_newsroom
 
 
@@ -217,3 +219,40 @@ def test_unfiltered_listing_groups_no_commentaries(newsroom, client):
     with CaptureQueriesContext(connection) as queries:
         client.get("/publications/?region=japan")
     assert [q["sql"] for q in queries if "GROUP BY" in q["sql"]]
+
+
+def test_a_row_made_stale_behind_wagtails_back_shows_no_hidden_page(newsroom, client):
+    """`live` written by a queryset update marks nothing: the rows still list the page, but the
+    cards shown are checked against the rule once more."""
+    page = newsroom["japan_security"]
+    type(page).objects.filter(pk=page.pk).update(live=False)
+    assert not StaleFacetTotal.objects.exists()
+    assert page.pk in listed(newsroom["publications"])
+    assert "Japan security" not in titles(client.get("/publications/"))
+
+
+@pytest.fixture
+def crowded_authors(site_tree):
+    """63 experts: 60 with two commentaries each, three (the "Rare" ones) with one."""
+    common = [
+        ExpertPageFactory(parent=site_tree["experts"], title=f"Common {n:02d}") for n in range(60)
+    ]
+    rare = [ExpertPageFactory(parent=site_tree["experts"], title=f"Rare {n}") for n in range(3)]
+    for authors in (common + rare, common):
+        CommentaryPageFactory(parent=site_tree["publications"], authors=authors)
+    return site_tree
+
+
+def test_only_listable_experts_are_named_and_the_rest_counted(crowded_authors, client):
+    page = soup(client.get("/publications/"))
+    options = facet_options(page, "expert")
+    assert len(options) == 60
+    assert {label for label, _, _ in options.values()} == {f"Common {n:02d}" for n in range(60)}
+    assert all(count == 2 for _, count, _ in options.values())
+    assert "3 more" in page.select_one("#facet-expert .facet-unlisted").get_text()
+
+
+def test_a_chosen_expert_is_named_with_their_count_however_few(crowded_authors, client):
+    page = soup(client.get("/publications/?expert=rare-1"))
+    assert facet_options(page, "expert")["rare-1"] == ("Rare 1", 1, True)
+    assert len(facet_options(page, "expert")) == 60
