@@ -74,11 +74,13 @@ def citation(request, page_path, extension):
     site = Site.find_for_request(request)
     if site is None:
         raise Http404
-    url_path = site.root_page.url_path + page_path
-    page = CommentaryPage.objects.live().public().filter(url_path=url_path).first()
-    if page is None:
+    # Found as Wagtail finds the page itself (by slug, level by level; live only): the
+    # url_path column has no index, and a lookup by it read every page (17 ms at 100,000).
+    components = [component for component in page_path.split("/") if component]
+    page = site.root_page.localized.specific.route(request, components).page
+    if not isinstance(page, CommentaryPage):
         raise Http404
-    return page.cite(request, extension)
+    return page.cite(request, extension)  # which applies the rule of what readers see
 
 
 def canonical_url(request, page=None, query=""):

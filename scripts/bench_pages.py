@@ -85,7 +85,7 @@ def pick_pages():
         "API detail": f"/api/v2/pages/{commentary.pk}/",
         "citation (BibTeX)": f"{commentary.url}cite.bib",
         "sitemap.xml": "/sitemap.xml",
-        "sitemap, a file of pages": "/sitemap-pages.xml?p=2",
+        "sitemap, a file of pages": "/sitemap-pages.xml",
         "robots.txt": "/robots.txt",
     }
     labels = {
