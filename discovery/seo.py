@@ -51,8 +51,7 @@ def sitemap_index(request):
 
 
 def sitemap(request, section):
-    if section not in SITEMAPS:
-        raise Http404
+    """One section's file (Django's view answers 404 for a section or `?p=` it has not)."""
     return wagtail_sitemap(request, sitemaps=SITEMAPS, section=section)
 
 

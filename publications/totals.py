@@ -191,7 +191,9 @@ def mark(kind, values):
     if not values:
         return
     StaleFacetTotal.objects.bulk_create(StaleFacetTotal(kind=kind, value=v) for v in values)
-    transaction.on_commit(refresh, robust=True)  # a failure is logged; the next reader counts
+    # One change marks several times: the first callback counts, the others find nothing stale
+    # (one query each). A failure is logged; the next reader counts.
+    transaction.on_commit(ensure_fresh, robust=True)
 
 
 def mark_commentary(pk):
@@ -295,8 +297,8 @@ class ListingTotals:
         named: the selected ones (slugs) and those with as many commentaries as the last listed
         one; the rest, only counted, get no name (naming them was the listing's longest query)."""
         found = self.by_facet()[facet]
-        in_use = FacetTotal.objects.filter(listing=self.listing, facet=facet).values("value")
         if facet != EXPERT or len(found) <= MAX_OPTIONS:
+            in_use = FacetTotal.objects.filter(listing=self.listing, facet=facet).values("value")
             return named(facet, found, in_use)
         least = sorted(found.values(), reverse=True)[MAX_OPTIONS - 1]
         listable = [pk for pk, n in found.items() if n >= least]
